@@ -1,0 +1,45 @@
+import type pg from 'pg';
+
+export const engineKinds = ['embedded', 'docker', 'url'] as const;
+export type EngineKind = (typeof engineKinds)[number];
+
+export interface EngineOptions {
+  kind: EngineKind;
+  /** Postgres major to run (embedded: picks an installed major; docker: default image tag). */
+  pgVersion?: number;
+  /** A local install's binary folder (initdb, postgres, pg_ctl), e.g. /usr/lib/postgresql/15/bin. */
+  pgBin?: string;
+  /** docker: image to run (default `postgres:<major>`). */
+  image?: string;
+  /** url: an existing server; only scratch databases are created on it, never written otherwise. */
+  databaseUrl?: string;
+  /** Called with one-line progress messages (engine started, ...). Never receives secrets. */
+  log?: (message: string) => void;
+}
+
+/** A fresh, empty database the pipeline may do anything to; dropped by `drop()` or engine close. */
+export interface Database {
+  readonly name: string;
+  /** Connection settings for `pg` (host, port, user, password, database). */
+  readonly config: pg.ClientConfig;
+  /** A connection URL with the password included, for child processes (psql, pg_dump). Never print it. */
+  readonly url: string;
+  /** The same URL with the password replaced by `***`, safe for messages. */
+  readonly safeUrl: string;
+  connect(overrides?: Partial<pg.ClientConfig>): Promise<pg.Client>;
+  drop(): Promise<void>;
+}
+
+/** One running Postgres server that hands out throwaway databases and releases everything on close. */
+export interface Engine {
+  readonly kind: EngineKind;
+  /** Server version as reported by `server_version_num`, e.g. 170010. */
+  readonly serverVersionNum: number;
+  readonly major: number;
+  /** Folder with client binaries matching the server (pg_dump, psql), when known. */
+  readonly binDir: string | undefined;
+  /** Superuser name that owns the databases this engine creates. */
+  readonly superuser: string;
+  createDatabase(prefix?: string): Promise<Database>;
+  close(): Promise<void>;
+}
