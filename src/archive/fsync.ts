@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { failpoint } from '../util/failpoint.js';
+
+export async function sha256File(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}
+
+/** fsync a file or directory so a rename or write survives a crash. */
+export async function fsyncPath(target: string): Promise<void> {
+  const handle = await open(target, constants.O_RDONLY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `text` so the file holds either its old or its new content after a crash, never half. */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const handle = await open(tmp, 'w', 0o644);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  failpoint('manifest-written-before-rename');
+  await rename(tmp, file);
+  await fsyncPath(path.dirname(file));
+}
+
+/** Copies to a temp name, fsyncs, then renames into place: `dest` is complete or absent. */
+export async function copyDurably(source: string, dest: string): Promise<void> {
+  const tmp = `${dest}.pgsquash-partial`;
+  await rm(tmp, { force: true });
+  await copyFile(source, tmp, constants.COPYFILE_EXCL);
+  failpoint('mid-copy');
+  await fsyncPath(tmp);
+  await rename(tmp, dest);
+  await fsyncPath(path.dirname(dest));
+}

@@ -1,0 +1,81 @@
+import { PgsquashError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { redactSecrets } from '../util/redact.js';
+
+/** Where the CLI writes: people get text on stderr/stdout, machines get one JSON document on stdout. */
+export interface Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly tty: boolean;
+  /** Results for people (stdout); suppressed in --json mode. */
+  result(text: string): void;
+  /** Progress and warnings for people (stderr); suppressed by --quiet and --json. */
+  info(text: string): void;
+  warn(text: string): void;
+  /** The one JSON document of --json mode. */
+  data(value: unknown): void;
+}
+
+export function createOutput(options: { json?: boolean; quiet?: boolean }): Output {
+  const json = Boolean(options.json);
+  const quiet = Boolean(options.quiet);
+  const tty = Boolean(process.stderr.isTTY);
+  return {
+    json,
+    quiet,
+    tty,
+    result(text) {
+      if (!json) process.stdout.write(ensureNewline(redactSecrets(text)));
+    },
+    info(text) {
+      if (!json && !quiet) process.stderr.write(ensureNewline(redactSecrets(text)));
+    },
+    warn(text) {
+      if (!json) process.stderr.write(ensureNewline(redactSecrets(text)));
+    },
+    data(value) {
+      process.stdout.write(`${redactSecrets(JSON.stringify(value, null, 2))}\n`);
+    },
+  };
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+/** Prints an error the way a user can act on it, and returns the exit code. Never a stack trace. */
+export function reportError(error: unknown, json: boolean): ExitCodeValue {
+  const known = error instanceof PgsquashError;
+  const exitCode = known ? error.exitCode : ExitCode.engineUnavailable;
+  const formatted =
+    known && typeof (error as { format?: unknown }).format === 'function'
+      ? String((error as unknown as { format(): string }).format())
+      : formatPlain(error, known);
+  if (json) {
+    const payload = {
+      error: {
+        type: known ? error.name : 'InternalError',
+        message: error instanceof Error ? error.message : String(error),
+        exitCode,
+        details: known ? error.details : [],
+        ...(known && 'location' in error && error.location ? { location: error.location } : {}),
+      },
+    };
+    process.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);
+  } else {
+    process.stderr.write(ensureNewline(redactSecrets(formatted)));
+  }
+  if (process.env.PGSQUASH_DEBUG && error instanceof Error && error.stack) {
+    process.stderr.write(`${redactSecrets(error.stack)}\n`);
+  }
+  return exitCode;
+}
+
+function formatPlain(error: unknown, known: boolean): string {
+  if (error instanceof PgsquashError) {
+    return [`pgsquash: ${error.message}`, ...error.details.map((d) => `  ${d}`)].join('\n');
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return known
+    ? `pgsquash: ${message}`
+    : `pgsquash: unexpected error: ${message}\n  Run again with PGSQUASH_DEBUG=1 for the stack trace, and report it.`;
+}

@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
+import { reportError } from './output.js';
+import { registerCommands } from './commands/index.js';
+
+/** Runs the CLI and returns the exit code; only this module (and its commands) print. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('pgsquash')
+    .description('Consolidate a PostgreSQL migration history into one verified baseline.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  let exitCode: number = ExitCode.ok;
+  registerCommands(program, (code) => {
+    exitCode = code;
+  });
+  const wantsJson = argv.includes('--json');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    return reportError(error, wantsJson);
+  }
+}
+
