@@ -13,6 +13,8 @@ export interface EngineOptions {
   image?: string;
   /** url: an existing server; only scratch databases are created on it, never written otherwise. */
   databaseUrl?: string;
+  /** url: exact name of the first scratch database (later ones get `_2`, `_3`, ...); default generated. */
+  scratchName?: string;
   /** Called with one-line progress messages (engine started, ...). Never receives secrets. */
   log?: (message: string) => void;
 }
@@ -20,7 +22,7 @@ export interface EngineOptions {
 /** A fresh, empty database the pipeline may do anything to; dropped by `drop()` or engine close. */
 export interface Database {
   readonly name: string;
-  /** Connection settings for `pg` (host, port, user, password, database). */
+  /** Connection settings for `pg`: host, port, user, password, database; or a `connectionString` (url engine). */
   readonly config: pg.ClientConfig;
   /** A connection URL with the password included, for child processes (psql, pg_dump). Never print it. */
   readonly url: string;
@@ -40,6 +42,15 @@ export interface Engine {
   readonly binDir: string | undefined;
   /** Superuser name that owns the databases this engine creates. */
   readonly superuser: string;
+  /** Server version text, e.g. "17.10". */
+  readonly serverVersion?: string;
+  /** Where the server runs, safe to print (no password): "127.0.0.1:5433 (bundled binaries)". */
+  readonly location?: string;
+  /**
+   * Why the server is gone, if it died mid-use (crash, OOM killer). A query error while this is
+   * set is an engine failure (exit 4), not a migration failure.
+   */
+  failure?(): Error | undefined;
   createDatabase(prefix?: string): Promise<Database>;
   close(): Promise<void>;
 }
