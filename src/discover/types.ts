@@ -44,6 +44,14 @@ export interface Migration {
   repeatable?: boolean;
   /** SHA-256 (hex) of the file's bytes on disk. */
   sha256: string;
+  /**
+   * Set when the framework's runner does not run this file's SQL but a no-op instead
+   * (supabase-storage `-- postgres-migrations ignore` → `SELECT 1;`); `sql` then holds that no-op
+   * and this says why. The file stays in the list because the runner records it as applied.
+   */
+  replacedByRunner?: string;
+  /** The order file's line that placed this migration, when an order file was used. */
+  orderFileLine?: number;
 }
 
 export type DiagnosticLevel = 'warning' | 'note';
