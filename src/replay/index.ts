@@ -1,0 +1,157 @@
+/**
+ * The replay stage: runs the preludes, then every migration of a set, in order, into a throwaway
+ * database, with each framework's transaction rules; stops at the first failure.
+ *
+ * Sessions: the preludes share one session as the engine's superuser. The migrations share one
+ * new session (as one runner connection does), which starts with `role` and `settings` applied;
+ * session state a migration sets (search_path, ...) carries over to later files, as with the
+ * runners, which keep one connection.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { MigrationSet } from '../discover/types.js';
+import type { Database } from '../engine/types.js';
+import { InputError, UsageError } from '../errors.js';
+import { historyTableSql } from './history.js';
+import { displayPath, runFile, type FileSource, type RunContext } from './run-file.js';
+import { Session, isServerError } from './session.js';
+import type { ReplayOptions, ReplayResult, ReplayedFile } from './types.js';
+
+export { ReplayFailedError, type ReplayFailure } from './errors.js';
+export { historyTableKinds, type HistoryTableKind } from './history.js';
+export { splitSql, type Statement, type SplitResult } from './split.js';
+export type * from './types.js';
+
+export async function replay(set: MigrationSet, db: Database, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  const settingsOptions = startupOptions(options.settings ?? {}, options.role);
+  const preludes = await readPreludes(options.preludes ?? []);
+  const completed: ReplayedFile[] = [];
+  const result: ReplayResult = { serverVersionNum: 0, preludes: [], files: [], durationMs: 0 };
+
+  const base = { vars: options.vars ?? {}, templates: options.templates ?? 'auto', completed } as const;
+  if (preludes.length > 0) {
+    const session = new Session(await db.connect());
+    try {
+      result.serverVersionNum = await serverVersionNum(session.client);
+      const ctx: RunContext = { ...base, session, serverMajor: Math.floor(result.serverVersionNum / 10000) };
+      for (const [k, prelude] of preludes.entries()) {
+        options.onProgress?.({ phase: 'prelude', index: k + 1, total: preludes.length, path: prelude.path, status: 'start', elapsedMs: elapsed() });
+        const done = await runFile(prelude, ctx);
+        result.preludes.push(done);
+        completed.push(done);
+        options.onProgress?.({ phase: 'prelude', index: k + 1, total: preludes.length, path: prelude.path, status: 'done', elapsedMs: elapsed() });
+      }
+    } finally {
+      await session.close();
+    }
+  }
+
+  const session = await openMigrationSession(db, settingsOptions, options);
+  try {
+    if (!result.serverVersionNum) result.serverVersionNum = await serverVersionNum(session.client);
+    if (options.historyTable) {
+      await createHistoryTable(session, options.historyTable);
+      result.historyTable = options.historyTable;
+    }
+    await options.onPreludesDone?.({ db, client: session.client });
+    const ctx: RunContext = { ...base, session, serverMajor: Math.floor(result.serverVersionNum / 10000) };
+    const total = set.migrations.length;
+    for (const [k, m] of set.migrations.entries()) {
+      options.onProgress?.({ phase: 'migration', index: k + 1, total, path: m.path, status: 'start', elapsedMs: elapsed() });
+      const file: FileSource = {
+        phase: 'migration',
+        path: m.path,
+        absPath: m.absPath,
+        sql: m.sql,
+        startLine: m.startLine,
+        mode: m.transaction,
+        version: m.version,
+      };
+      const done = await runFile(file, { ...ctx, templates: base.templates });
+      result.files.push(done);
+      completed.push(done);
+      options.onProgress?.({ phase: 'migration', index: k + 1, total, path: m.path, status: 'done', elapsedMs: elapsed() });
+    }
+  } finally {
+    await session.close();
+  }
+  result.durationMs = elapsed();
+  return result;
+}
+
+async function readPreludes(paths: string[]): Promise<FileSource[]> {
+  return Promise.all(
+    paths.map(async (given) => {
+      const absPath = path.resolve(given);
+      let text: string;
+      try {
+        text = await readFile(absPath, 'utf8');
+      } catch (error) {
+        throw new InputError(`cannot read prelude ${given}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, [
+          'Pass the path of an SQL file with --prelude.',
+        ]);
+      }
+      return { phase: 'prelude', path: given, absPath, sql: text.replace(/^\uFEFF/, ''), startLine: 1, mode: 'none' } satisfies FileSource;
+    }),
+  );
+}
+
+const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
+
+/** `-c name=value` startup options, as PGOPTIONS would carry them (spaces and backslashes escaped). */
+export function startupOptions(settings: Record<string, string>, role: string | undefined): string {
+  const escape = (value: string) => value.replace(/[\\ ]/g, (c) => `\\${c}`);
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(settings)) {
+    if (!SETTING_NAME.test(name)) throw new UsageError(`--set ${name}: not a setting name`, ['Use NAME=VALUE, e.g. --set search_path=app,public']);
+    if (name.toLowerCase() === 'role' || name.toLowerCase() === 'session_authorization') {
+      throw new UsageError(`--set ${name}: use --role instead`);
+    }
+    parts.push(`-c ${escape(`${name}=${value}`)}`);
+  }
+  if (role !== undefined) parts.push(`-c ${escape(`role=${role}`)}`);
+  return parts.join(' ');
+}
+
+async function openMigrationSession(db: Database, settingsOptions: string, options: ReplayOptions): Promise<Session> {
+  const existing = typeof db.config.options === 'string' ? db.config.options : '';
+  const combined = [existing, settingsOptions].filter(Boolean).join(' ');
+  try {
+    return new Session(await db.connect(combined ? { options: combined } : {}));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: string }).code;
+    // 22023 invalid value (e.g. a role that does not exist), 42704 unknown setting, 42501 no permission.
+    if (code && /^(22023|42704|42501|22P02)$/.test(code)) {
+      const flags = [options.role !== undefined ? `--role ${options.role}` : '', ...Object.keys(options.settings ?? {}).map((n) => `--set ${n}`)]
+        .filter(Boolean)
+        .join(', ');
+      throw new InputError(`cannot start the migration session with ${flags}: ${message}`, [
+        'Check the names and values; a role must exist before the migrations (create it in a prelude).',
+      ]);
+    }
+    throw error;
+  }
+}
+
+async function serverVersionNum(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
+  return Number(rows[0]?.v);
+}
+
+async function createHistoryTable(session: Session, kind: keyof typeof historyTableSql): Promise<void> {
+  const outcome = await session.run(historyTableSql[kind]);
+  if (outcome.error) {
+    const message = outcome.error.message;
+    if (!isServerError(outcome.error)) throw outcome.error;
+    throw new InputError(`cannot create the ${kind} history table: ${message}`, [
+      'The migration session (its --role and search_path) must be allowed to create it.',
+    ]);
+  }
+}
+
+export { displayPath };

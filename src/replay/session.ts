@@ -1,0 +1,122 @@
+/**
+ * One server session that runs SQL text the way psql's simple-query protocol does, while counting
+ * completed statements so errors and notices can be tied to the statement that raised them:
+ * several statements go out in one Query message (one round trip), and every statement the
+ * server finishes answers with its own CommandComplete, in order, before the next one starts.
+ */
+import pg from 'pg';
+import type { NoticeMessage } from 'pg-protocol/dist/messages.js';
+
+export type ServerMessage = NoticeMessage;
+
+export interface BatchOutcome {
+  /** Statements the server completed (CommandComplete) before the error, or all of them. */
+  completed: number;
+  /** An ErrorResponse from the server, or a connection failure. */
+  error?: ServerMessage | Error;
+}
+
+/** Backend messages the `pg` driver forwards to a custom submittable, and the copy calls we use. */
+interface WireConnection {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+  sendCopyFail(message: string): void;
+}
+
+const COPY_CHUNK = 64 * 1024;
+
+class SimpleQuery {
+  completed = 0;
+  readonly done: Promise<BatchOutcome>;
+  private settle!: (outcome: BatchOutcome) => void;
+  private settled = false;
+
+  constructor(
+    private readonly text: string,
+    private copyData: string | undefined,
+  ) {
+    this.done = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  submit(connection: WireConnection): void {
+    connection.query(this.text);
+  }
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleEmptyQuery(): void {}
+  handleCopyData(): void {}
+  handleCommandComplete(): void {
+    this.completed++;
+  }
+  handleCopyInResponse(connection: WireConnection): void {
+    if (this.copyData === undefined) {
+      connection.sendCopyFail('pgsquash: no inline data for this COPY ... FROM stdin');
+      return;
+    }
+    const data = Buffer.from(this.copyData, 'utf8');
+    this.copyData = undefined;
+    for (let at = 0; at < data.length; at += COPY_CHUNK) connection.sendCopyFromChunk(data.subarray(at, at + COPY_CHUNK));
+    connection.endCopyFrom();
+  }
+  handleError(error: ServerMessage | Error): void {
+    this.finish({ completed: this.completed, error });
+  }
+  handleReadyForQuery(): void {
+    this.finish({ completed: this.completed });
+  }
+  private finish(outcome: BatchOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle(outcome);
+  }
+}
+
+export type NoticeSink = (notice: ServerMessage, completed: number) => void;
+
+export class Session {
+  /** Transaction status from the last ReadyForQuery: I idle, T in a transaction, E in a failed one. */
+  txStatus: 'I' | 'T' | 'E' = 'I';
+  /** Set when the connection broke; later runs fail at once. */
+  lost: Error | undefined;
+  private current: SimpleQuery | undefined;
+  private sink: NoticeSink | undefined;
+
+  constructor(readonly client: pg.Client) {
+    client.on('notice', (notice) => this.sink?.(notice, this.current?.completed ?? 0));
+    client.on('error', (error) => (this.lost ??= error));
+    client.connection.on('readyForQuery', (message: { status?: string }) => {
+      if (message.status === 'I' || message.status === 'T' || message.status === 'E') this.txStatus = message.status;
+    });
+  }
+
+  /** Sends `text` as one simple-query message; `copyData` answers a COPY ... FROM stdin in it. */
+  async run(text: string, copyData?: string, sink?: NoticeSink): Promise<BatchOutcome> {
+    if (this.lost) return { completed: 0, error: this.lost };
+    const query = new SimpleQuery(text, copyData);
+    this.current = query;
+    this.sink = sink;
+    try {
+      this.client.query(query as unknown as pg.Submittable);
+      return await query.done;
+    } finally {
+      this.current = undefined;
+      this.sink = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.end();
+    } catch {
+      // the connection is already gone; nothing to release
+    }
+  }
+}
+
+/** True for a message the server sent (it carries a SQLSTATE), as opposed to a broken connection. */
+export function isServerError(error: ServerMessage | Error): error is ServerMessage {
+  const code = (error as ServerMessage).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57P0)/.test(code);
+}
