@@ -23,11 +23,13 @@ export function scratchName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
-export async function readServerVersion(config: pg.ClientConfig, secrets: readonly string[] = []): Promise<number> {
+export async function readServerVersion(config: pg.ClientConfig, secrets: readonly string[] = []): Promise<{ versionNum: number; version: string }> {
   const client = await openClient({ ...config, database: config.database ?? 'postgres' }, secrets);
   try {
-    const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-    return Number(rows[0]?.v);
+    const { rows } = await client.query<{ num: string; text: string }>(
+      `SELECT current_setting('server_version_num') AS num, current_setting('server_version') AS text`,
+    );
+    return { versionNum: Number(rows[0]?.num), version: rows[0]?.text ?? '' };
   } finally {
     await client.end();
   }

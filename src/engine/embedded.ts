@@ -70,15 +70,14 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
     const password = randomBytes(18).toString('base64url');
     // The socket dir is private to this cluster and trusted; TCP needs the random password.
     const admin = await openClient({ host: tempDir, port, user: SUPERUSER, database: 'postgres' }, []);
-    let serverVersion: string;
     try {
       await admin.query(`ALTER ROLE ${SUPERUSER} PASSWORD '${password}'`);
-      serverVersion = (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '';
     } finally {
       await admin.end();
     }
     const serverConfig: pg.ClientConfig = { host: '127.0.0.1', port, user: SUPERUSER, password };
-    const serverVersionNum = await readServerVersion(serverConfig, [password]);
+    // Over TCP with the password: proves the path every client takes.
+    const { versionNum: serverVersionNum, version: serverVersion } = await readServerVersion(serverConfig, [password]);
     const live = postmaster;
     const access: ServerAccess = {
       admin: { ...serverConfig, database: 'postgres' },

@@ -1,16 +1,31 @@
 import { UsageError } from '../errors.js';
-import { startEmbedded } from './embedded.js';
-import type { Engine, EngineOptions } from './types.js';
+import type { Engine, EngineKind, EngineOptions } from './types.js';
 
 export type { Database, Engine, EngineKind, EngineOptions } from './types.js';
 export { engineKinds } from './types.js';
+export { redactUrl, redactText } from './redact.js';
+
+type Starter = (options: EngineOptions) => Promise<Engine>;
+
+/**
+ * One entry per engine kind. Loaded lazily so `--engine embedded` never pays for testcontainers;
+ * a new kind is one more line here (and its name in `engineKinds`).
+ */
+const starters: Record<EngineKind, () => Promise<Starter>> = {
+  embedded: async () => (await import('./embedded.js')).startEmbedded,
+  docker: async () => (await import('./docker.js')).startDocker,
+  url: async () => (await import('./url.js')).startUrlEngine,
+};
 
 /** Starts (or connects to) the Postgres server the pipeline replays into. Always `close()` it. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  switch (options.kind) {
-    case 'embedded':
-      return startEmbedded(options);
-    default:
-      throw new UsageError(`engine "${options.kind}" is not available yet`);
-  }
+  const load = (starters as Partial<Record<string, () => Promise<Starter>>>)[options.kind];
+  if (!load) throw new UsageError(`unknown engine "${options.kind}"`, [`Use one of: ${Object.keys(starters).join(', ')}.`]);
+  return (await load())(options);
+}
+
+/** One line for logs: kind, version and where it runs; never a password. */
+export function describeEngine(engine: Engine): string {
+  const version = engine.serverVersion ?? `${engine.major}`;
+  return `${engine.kind} engine, Postgres ${version}${engine.location ? ` at ${engine.location}` : ''}`;
 }

@@ -58,7 +58,11 @@ function installHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   const onSignal = (signal: NodeJS.Signals, code: number) => {
-    if (shuttingDown) return;
+    if (shuttingDown) {
+      // A second Ctrl-C means "now": synchronous best effort, the watchdogs finish the rest.
+      runSyncReleases();
+      process.exit(code);
+    }
     shuttingDown = true;
     process.stderr.write(`\npgsquash: ${signal} received, cleaning up...\n`);
     const hardStop = setTimeout(() => {

@@ -22,7 +22,8 @@ done
 [ -n "$pm" ] || pm=$(head -n 1 "$data/postmaster.pid" 2>/dev/null)
 if [ -n "$pm" ] && kill -0 "$pm" 2>/dev/null; then
   cwd=$(readlink "/proc/$pm/cwd" 2>/dev/null || echo "$data")
-  if [ "$cwd" = "$data" ]; then
+  case $cwd in "$data" | "$data (deleted)") ours=1 ;; *) ours= ;; esac
+  if [ -n "$ours" ]; then
     kill -QUIT "$pm" 2>/dev/null
     i=0
     while kill -0 "$pm" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
