@@ -145,7 +145,7 @@ export async function discover(dir: string, options: DiscoverOptions = {}, fs: D
   return {
     root,
     format: layout.format,
-    formatReason: detection.reason,
+    formatReason: order ? `${detection.reason}; order pinned by the order file ${options.orderFile}` : detection.reason,
     migrations,
     diagnostics,
     ignored: [...ignored.values()].sort((a, b) => compareBytes(a.path, b.path)),

@@ -79,6 +79,7 @@ describe('order file', () => {
     const set = await discover(dir, { orderFile: path.join(dir, 'order.txt') });
     expect(paths(set)).toEqual(['001_a.sql', '003_c.sql', '002_b.sql', 'add-document-relationships.sql']);
     expect(set.migrations.map((m) => m.orderFileLine)).toEqual([3, 4, 5, 6]);
+    expect(set.formatReason).toContain(`order pinned by the order file ${path.join(dir, 'order.txt')}`);
     expect(set.migrations[3]?.name).toBe('add-document-relationships');
     expect(set.ignored.find((i) => i.path === 'order.txt')?.reason).toBe('the order file');
     expect(set.diagnostics.some((d) => d.code === 'duplicate-version' || d.code === 'order-differs')).toBe(false);

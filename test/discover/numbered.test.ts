@@ -149,3 +149,14 @@ describe('timestamp layout', () => {
     expect((await discover(dir, {})).format).toBe('numbered');
   });
 });
+
+describe('numbered layout with code migrations', () => {
+  it('warns that a postgres-migrations .js migration cannot be replayed', async () => {
+    const dir = await tempTree({ '0001_a.sql': 'create table a();', '0002_backfill.js': 'module.exports.generateSql = () => "select 1"' });
+    const set = await discover(dir, {});
+    expect(set.migrations.map((m) => m.path)).toEqual(['0001_a.sql']);
+    const warning = set.diagnostics.find((d) => d.code === 'code-migration');
+    expect(warning?.level).toBe('warning');
+    expect(warning?.paths).toEqual(['0002_backfill.js']);
+  });
+});
