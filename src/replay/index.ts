@@ -123,18 +123,37 @@ async function openMigrationSession(db: Database, settingsOptions: string, optio
   try {
     return new Session(await db.connect(combined ? { options: combined } : {}));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = (error as { code?: string }).code;
-    // 22023 invalid value (e.g. a role that does not exist), 42704 unknown setting, 42501 no permission.
-    if (code && /^(22023|42704|42501|22P02)$/.test(code)) {
-      const flags = [options.role !== undefined ? `--role ${options.role}` : '', ...Object.keys(options.settings ?? {}).map((n) => `--set ${n}`)]
-        .filter(Boolean)
-        .join(', ');
-      throw new InputError(`cannot start the migration session with ${flags}: ${message}`, [
-        'Check the names and values; a role must exist before the migrations (create it in a prelude).',
-      ]);
+    if (!settingsOptions) throw error;
+    throw (await diagnoseSessionOptions(db, options)) ?? error;
+  }
+}
+
+/**
+ * The server refuses a bad startup option with a bare FATAL; replaying each option in a neutral
+ * session names the one at fault.
+ */
+async function diagnoseSessionOptions(db: Database, options: ReplayOptions): Promise<InputError | undefined> {
+  const probe = await db.connect();
+  try {
+    const checks: Array<[flag: string, sql: string, params: string[]]> = [
+      ...Object.entries(options.settings ?? {}).map(([name, value]): [string, string, string[]] => [`--set ${name}`, 'SELECT set_config($1, $2, true)', [name, value]]),
+      ...(options.role !== undefined ? [[`--role ${options.role}`, `SET LOCAL ROLE ${pg.escapeIdentifier(options.role)}`, []] as [string, string, string[]]] : []),
+    ];
+    for (const [flag, sql, params] of checks) {
+      await probe.query('BEGIN');
+      try {
+        await probe.query(sql, params);
+      } catch (error) {
+        return new InputError(`${flag}: ${(error as Error).message}`, [
+          'Check the name and value; a role must exist before the migrations run (create it in a prelude).',
+        ]);
+      } finally {
+        await probe.query('ROLLBACK');
+      }
     }
-    throw error;
+    return undefined;
+  } finally {
+    await probe.end();
   }
 }
 
