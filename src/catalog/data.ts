@@ -1,0 +1,86 @@
+import type pg from 'pg';
+import type { AnyObject, ColumnDef, ModelObject, SequenceOptions, SequenceState, TableData, TableDef } from './model.js';
+
+const BATCH = 500;
+
+/**
+ * Rows of the given tables, each rendered by Postgres (`quote_nullable(col::text)`) and ordered by
+ * primary key (collatable keys in "C" order), or by every column's text when there is none, so
+ * the output does not depend on physical row order. Generated columns are left to Postgres.
+ */
+export async function readTableData(client: pg.Client, objects: AnyObject[]): Promise<TableData[]> {
+  const tables = objects.filter((o): o is ModelObject<'table'> => o.kind === 'table' && (o.def as TableDef).relkind === 'r');
+  const columnsOf = new Map<string, ColumnDef[]>();
+  for (const o of objects) {
+    if (o.kind !== 'column' || !o.parent) continue;
+    const list = columnsOf.get(o.parent) ?? [];
+    list.push(o.def as ColumnDef);
+    columnsOf.set(o.parent, list);
+  }
+  const nonEmpty: ModelObject<'table'>[] = [];
+  for (let i = 0; i < tables.length; i += BATCH) {
+    const batch = tables.slice(i, i + BATCH);
+    const sql = batch.map((t, j) => `SELECT ${j} AS i WHERE EXISTS (SELECT FROM ONLY ${t.def.qname})`).join(' UNION ALL ');
+    const { rows } = await client.query<{ i: number }>(sql);
+    for (const r of rows) nonEmpty.push(batch[r.i]!);
+  }
+  const orderOf = await primaryKeyOrder(client, nonEmpty.map((t) => t.def.qname));
+  const result: TableData[] = [];
+  for (const t of nonEmpty) {
+    const cols = (columnsOf.get(t.id) ?? []).filter((c) => !c.generated).sort((a, b) => a.position - b.position);
+    if (cols.length === 0) continue;
+    const literals = cols.map((c) => `pg_catalog.quote_nullable(${c.name}::text)`);
+    const order = orderOf.get(t.def.qname) ?? literals.map((l) => `${l} COLLATE "C"`).join(', ');
+    const { rows } = await client.query<{ r: string }>(
+      `SELECT '(' || pg_catalog.concat_ws(', ', ${literals.join(', ')}) || ')' AS r FROM ONLY ${t.def.qname} ORDER BY ${order}`,
+    );
+    result.push({
+      table: t.id,
+      qname: t.def.qname,
+      columns: cols.map((c) => c.name),
+      overridingSystemValue: cols.some((c) => c.identity === 'a'),
+      rows: rows.map((r) => r.r),
+    });
+  }
+  return result;
+}
+
+async function primaryKeyOrder(client: pg.Client, qnames: string[]): Promise<Map<string, string>> {
+  const order = new Map<string, string>();
+  if (qnames.length === 0) return order;
+  const { rows } = await client.query<{ qname: string; keys: string }>(
+    `SELECT x.indrelid::pg_catalog.regclass::text AS qname,
+       pg_catalog.string_agg(pg_catalog.quote_ident(a.attname) || CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END, ', ' ORDER BY k.ord) AS keys
+     FROM pg_catalog.pg_index x
+       CROSS JOIN LATERAL pg_catalog.unnest(x.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, ord)
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+     WHERE x.indisprimary AND x.indrelid = ANY($1::pg_catalog.text[]::pg_catalog.regclass[])
+     GROUP BY x.indrelid`,
+    [qnames],
+  );
+  for (const r of rows) order.set(r.qname, r.keys);
+  return order;
+}
+
+/** Positions of sequences (free-standing and identity) that moved from their start. */
+export async function readSequenceStates(client: pg.Client, objects: AnyObject[]): Promise<SequenceState[]> {
+  const seqs: (SequenceOptions & { qname: string; id: string })[] = [];
+  for (const o of objects) {
+    if (o.kind === 'sequence') seqs.push({ ...o.def, id: o.id });
+    if (o.kind === 'column' && o.def.identitySequence) seqs.push({ ...o.def.identitySequence, id: o.id });
+  }
+  const states: SequenceState[] = [];
+  for (let i = 0; i < seqs.length; i += BATCH) {
+    const batch = seqs.slice(i, i + BATCH);
+    const sql = batch
+      .map((s, j) => `SELECT ${j} AS i, pg_catalog.quote_literal($${j + 1}) AS literal, last_value::text AS v, is_called FROM ${s.qname}`)
+      .join(' UNION ALL ');
+    const { rows } = await client.query<{ i: number; literal: string; v: string; is_called: boolean }>(sql, batch.map((s) => s.qname));
+    for (const r of rows) {
+      const s = batch[r.i]!;
+      if (!r.is_called && r.v === s.start) continue;
+      states.push({ sequence: s.qname, literal: r.literal, lastValue: r.v, isCalled: r.is_called });
+    }
+  }
+  return states.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+}

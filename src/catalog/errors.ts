@@ -1,0 +1,17 @@
+import { ExitCode, PgsquashError } from '../errors.js';
+
+/**
+ * The migrations created objects the model cannot reproduce yet; emitting a baseline without
+ * them would drop them silently. Lists every object by its `pg_identify_object` name.
+ */
+export class UncoveredObjectsError extends PgsquashError {
+  readonly objects: string[];
+  constructor(objects: string[]) {
+    super(
+      `${objects.length} object${objects.length === 1 ? '' : 's'} created by the migrations cannot be reproduced by pgsquash yet`,
+      ExitCode.usage,
+      [...objects.map((o) => `  ${o}`), 'Drop them in a migration, move them to a prelude, or report the object kind as an issue.'],
+    );
+    this.objects = objects;
+  }
+}

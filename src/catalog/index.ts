@@ -1,0 +1,3 @@
+export { introspect, snapshot, sameDefinition, type IntrospectOptions } from './introspect.js';
+export { UncoveredObjectsError } from './errors.js';
+export type * from './model.js';

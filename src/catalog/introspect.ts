@@ -1,0 +1,72 @@
+import type pg from 'pg';
+import { readSequenceStates, readTableData } from './data.js';
+import { UncoveredObjectsError } from './errors.js';
+import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
+import { readIdentities, readObjects } from './read-model.js';
+import { inCatalogSession, serverVersionNum } from './session.js';
+
+export interface IntrospectOptions {
+  /** The snapshot taken after the preludes; without it every user object counts as created. */
+  before?: CatalogSnapshot;
+  /** Read table rows and sequence positions (the reference-data section). */
+  includeData?: boolean;
+}
+
+/** The catalog after the preludes, for `introspect({ before })`. */
+export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
+  const version = await serverVersionNum(client);
+  return inCatalogSession(client, async () => ({
+    serverVersionNum: version,
+    objects: await readObjects(client, version),
+    identities: await readIdentities(client, version),
+  }));
+}
+
+/**
+ * Reads what the migrations created or changed since `before`. Throws UncoveredObjectsError when
+ * the database holds objects (created since `before`) that the model cannot reproduce.
+ */
+export async function introspect(client: pg.Client, options: IntrospectOptions = {}): Promise<Catalog> {
+  const version = await serverVersionNum(client);
+  return inCatalogSession(client, async () => {
+    const all = await readObjects(client, version);
+    const identities = await readIdentities(client, version);
+    const covered = new Set<string>();
+    for (const o of all) {
+      covered.add(o.id);
+      for (const c of o.covers) covered.add(c);
+    }
+    const existed = new Set(options.before?.identities ?? []);
+    const uncovered = identities.filter((id) => !covered.has(id) && !existed.has(id));
+    if (uncovered.length > 0) throw new UncoveredObjectsError(uncovered);
+
+    const { objects, changed, removed } = delta(options.before?.objects ?? [], all);
+    return {
+      serverVersionNum: version,
+      objects,
+      changed,
+      removed,
+      data: options.includeData ? await readTableData(client, objects) : null,
+      sequences: options.includeData ? await readSequenceStates(client, objects) : null,
+    };
+  });
+}
+
+/** What differs from `before`: new and changed objects, and pre-existing ones that are gone. */
+function delta(before: AnyObject[], after: AnyObject[]): Pick<Catalog, 'objects' | 'changed' | 'removed'> {
+  const old = new Map(before.map((o) => [o.id, o]));
+  const now = new Set(after.map((o) => o.id));
+  const objects: AnyObject[] = [];
+  const changed: ChangedObject[] = [];
+  for (const o of after) {
+    const prior = old.get(o.id);
+    if (prior && sameDefinition(prior, o)) continue;
+    objects.push(o);
+    if (prior) changed.push({ before: prior, after: o });
+  }
+  return { objects, changed, removed: before.filter((o) => !now.has(o.id)) };
+}
+
+export function sameDefinition(a: AnyObject, b: AnyObject): boolean {
+  return a.kind === b.kind && a.parent === b.parent && JSON.stringify(a.def) === JSON.stringify(b.def);
+}

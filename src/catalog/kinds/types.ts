@@ -1,0 +1,24 @@
+import type { ObjectKind } from '../model.js';
+
+/**
+ * One introspection module per object kind: a set-based query (one per kind, never one per
+ * object) returning the model columns below, ordered by name. `build` in introspect.ts turns rows
+ * into ModelObjects generically; the `def` json must match the kind's definition type in model.ts.
+ */
+export interface KindRow {
+  id: string;
+  kind: ObjectKind;
+  schema: string;
+  name: string;
+  parent: string | null;
+  owner: string | null;
+  def: unknown;
+  covers: string[] | null;
+}
+
+export interface KindIntrospector {
+  /** Registry key, for messages. */
+  name: string;
+  /** The SQL for a server (`server_version_num`), columns as in KindRow. */
+  query(serverVersionNum: number): string;
+}

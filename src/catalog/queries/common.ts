@@ -1,0 +1,39 @@
+/**
+ * SQL fragments shared by the per-kind queries. Every query runs with an empty search_path, so
+ * regclass/regprocedure/format_type render schema-qualified names and everything here is written
+ * with `pg_catalog.` explicitly.
+ */
+
+/** The model id of a catalog address: `pg_identify_object` type and identity. */
+export function idOf(classid: string, objid: string, subid = '0'): string {
+  return `(SELECT i.type || ' ' || i.identity FROM pg_catalog.pg_identify_object(${classid}, ${objid}, ${subid}) i)`;
+}
+
+export function cls(catalog: string): string {
+  return `'pg_catalog.${catalog}'::pg_catalog.regclass`;
+}
+
+/** Excludes objects that belong to an extension (created by its script). */
+export function notExtensionMember(catalog: string, oid: string): string {
+  return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls(catalog)} AND e.objid = ${oid} AND e.deptype = 'e')`;
+}
+
+/** Schemas that hold user objects. */
+export function userSchema(nspname: string): string {
+  return `${nspname} NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${nspname} !~ '^pg_(toast_)?temp_'`;
+}
+
+/** Owner role name (quoted), or NULL. */
+export function ownerOf(roleOid: string): string {
+  return `(SELECT pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_roles r WHERE r.oid = ${roleOid})`;
+}
+
+/** Collation name when it differs from the type's default collation, else NULL. */
+export function collationIfNotDefault(collOid: string, typeCollOid: string): string {
+  return `(SELECT pg_catalog.format('%I.%I', cn.nspname, co.collname) FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = ${collOid} AND ${collOid} <> ${typeCollOid})`;
+}
+
+/** Sequence options of pg_sequence row `s` as the model's SequenceOptions json fields. */
+export const sequenceOptionsJson = `'type', pg_catalog.format_type(s.seqtypid, NULL),
+  'start', s.seqstart::text, 'increment', s.seqincrement::text, 'min', s.seqmin::text,
+  'max', s.seqmax::text, 'cache', s.seqcache::text, 'cycle', s.seqcycle`;

@@ -1,0 +1,58 @@
+import { cls, idOf } from './common.js';
+
+/**
+ * Catalogs whose rows are database objects a migration can create. The completeness guard takes
+ * every such object (minus extension members and internal parts) and subtracts what the model
+ * covers; what is left is reported by name. Adding a catalog here only widens the guard.
+ */
+const catalogs = (v: number): { catalog: string; where?: string }[] => [
+  { catalog: 'pg_namespace', where: `nspname !~ '^pg_(toast_)?temp_' AND nspname <> 'pg_toast'` },
+  { catalog: 'pg_class', where: `relnamespace <> 'pg_toast'::pg_catalog.regnamespace AND relpersistence <> 't'
+      AND NOT (relkind IN ('i', 'I') AND EXISTS (SELECT 1 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_depend e
+        ON e.classid = ${cls('pg_class')} AND e.objid = x.indrelid AND e.deptype = 'e' WHERE x.indexrelid = o.oid))` },
+  { catalog: 'pg_proc' },
+  { catalog: 'pg_type' },
+  { catalog: 'pg_constraint', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.conrelid AND e.deptype = 'e')
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_type')} AND e.objid = o.contypid AND e.deptype = 'e')` },
+  { catalog: 'pg_trigger', where: `NOT tgisinternal AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.tgrelid AND e.deptype = 'e')` },
+  { catalog: 'pg_policy', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.polrelid AND e.deptype = 'e')` },
+  { catalog: 'pg_rewrite', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.ev_class AND e.deptype = 'e')` },
+  { catalog: 'pg_extension' },
+  { catalog: 'pg_event_trigger' },
+  { catalog: 'pg_publication' },
+  { catalog: 'pg_publication_rel' },
+  ...(v >= 150000 ? [{ catalog: 'pg_publication_namespace' }] : []),
+  { catalog: 'pg_statistic_ext' },
+  { catalog: 'pg_collation' },
+  { catalog: 'pg_ts_config' },
+  { catalog: 'pg_ts_dict' },
+  { catalog: 'pg_ts_parser' },
+  { catalog: 'pg_ts_template' },
+  { catalog: 'pg_opclass' },
+  { catalog: 'pg_opfamily' },
+  { catalog: 'pg_operator' },
+  { catalog: 'pg_amop' },
+  { catalog: 'pg_amproc' },
+  { catalog: 'pg_am' },
+  { catalog: 'pg_cast' },
+  { catalog: 'pg_conversion' },
+  { catalog: 'pg_transform' },
+  { catalog: 'pg_language' },
+  { catalog: 'pg_foreign_data_wrapper' },
+  { catalog: 'pg_foreign_server' },
+  { catalog: 'pg_user_mapping' },
+  { catalog: 'pg_default_acl' },
+  { catalog: 'pg_largeobject_metadata' },
+];
+
+export function identitiesQuery(v: number): string {
+  const parts = catalogs(v).map(
+    ({ catalog, where }) =>
+      `SELECT ${cls(catalog)} AS classid, o.oid AS objid FROM pg_catalog.${catalog} o WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
+  );
+  return `
+WITH o AS (${parts.join('\n  UNION ALL ')})
+SELECT ${idOf('o.classid', 'o.objid')} AS id FROM o
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))
+ORDER BY 1`;
+}

@@ -1,0 +1,111 @@
+import type { AnyObject, Catalog, ModelObject, ObjectKind } from '../catalog/model.js';
+import { dataSection } from './data.js';
+import { inlineElements, orderSteps } from './order.js';
+import { emitterFor } from './registry.js';
+import type { EmitContext, KindEmitter, SortKey, Step } from './step.js';
+import { dropThenCreate } from './kinds/basics.js';
+
+export interface HeaderInfo {
+  pgsquashVersion: string;
+  postgresMajor: number;
+  sourceFiles: number;
+  /** Digest of the inputs (e.g. sha256 over the migration files), as given. */
+  inputDigest: string;
+}
+
+export interface EmitOptions {
+  /** Leave out the reference-data section (rows and sequence positions). */
+  schemaOnly?: boolean;
+  /** Emit OWNER TO for owned objects. */
+  owners?: boolean;
+}
+
+function emitter(kind: ObjectKind): KindEmitter<ObjectKind> {
+  return emitterFor(kind) as unknown as KindEmitter<ObjectKind>;
+}
+
+export function emitContext(catalog: Pick<Catalog, 'objects' | 'changed'>, options: EmitOptions = {}): EmitContext {
+  const objects = new Map(catalog.objects.map((o) => [o.id, o]));
+  const changed = new Set(catalog.changed.map((c) => c.after.id));
+  const created = new Set(catalog.objects.filter((o) => !changed.has(o.id)).map((o) => o.id));
+  const children = new Map<string, AnyObject[]>();
+  for (const o of catalog.objects) {
+    if (!o.parent) continue;
+    const list = children.get(o.parent) ?? [];
+    list.push(o);
+    children.set(o.parent, list);
+  }
+  const keys = new Map<string, SortKey | undefined>();
+  const ctx: EmitContext = {
+    objects,
+    created,
+    children,
+    options: { owners: options.owners ?? false },
+    keyOf(id) {
+      if (!keys.has(id)) {
+        keys.set(id, undefined); // guards against parent loops
+        const o = objects.get(id);
+        keys.set(id, o ? emitter(o.kind).key(o as ModelObject, ctx) : undefined);
+      }
+      return keys.get(id);
+    },
+  };
+  return ctx;
+}
+
+/** The steps that create (or replace) one object. */
+export function objectSteps(o: AnyObject, ctx: EmitContext, before?: AnyObject): Step[] {
+  const e = emitter(o.kind);
+  if (!before) return e.create(o as ModelObject, ctx);
+  return e.alter ? e.alter(before as ModelObject, o as ModelObject, ctx) : dropThenCreate(e, before as ModelObject, o as ModelObject, ctx);
+}
+
+/**
+ * Renders the baseline: header, drops of pre-existing objects the migrations removed, every
+ * created or changed object in dependency order, the reference data, then the statements that
+ * must follow the data (trigger firing states, materialized view refreshes).
+ */
+export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: EmitOptions = {}): string {
+  const ctx = emitContext(catalog, options);
+  const previous = new Map(catalog.changed.map((c) => [c.after.id, c.before]));
+  const steps = catalog.objects.flatMap((o) => objectSteps(o, ctx, previous.get(o.id))).filter((s) => s.sql !== '');
+  const ordered = inlineElements(orderSteps(steps));
+  const out: string[] = [headerText(header, catalog, options)];
+  const drops = dropStatements(catalog.removed);
+  if (drops.length) out.push('-- Objects the migrations dropped from the pre-existing database', ...drops);
+  let schema: string | undefined;
+  for (const s of ordered) {
+    if (s.section !== 'schema') continue;
+    if (s.key[0] !== schema) {
+      schema = s.key[0];
+      out.push(`-- Schema ${schema || '(none)'}`);
+    }
+    out.push(s.sql);
+  }
+  if (!options.schemaOnly) out.push(...dataSection(catalog.data ?? [], catalog.sequences ?? []));
+  const post = ordered.filter((s) => s.section === 'post');
+  if (post.length) out.push('-- After the data', ...post.map((s) => s.sql));
+  return `${out.join('\n\n')}\n`;
+}
+
+const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];
+
+/** Dependents before what they depend on, by kind, then by id descending. */
+function dropStatements(removed: AnyObject[]): string[] {
+  const rank = (o: AnyObject) => dropOrder.indexOf(o.kind);
+  return [...removed]
+    .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .map((o) => emitter(o.kind).drop(o as ModelObject));
+}
+
+function headerText(h: HeaderInfo, catalog: Catalog, options: EmitOptions): string {
+  const lines = [
+    `-- pgsquash ${h.pgsquashVersion} baseline for PostgreSQL ${h.postgresMajor}`,
+    `-- Replaces ${h.sourceFiles} migration file${h.sourceFiles === 1 ? '' : 's'}; inputs digest ${h.inputDigest}`,
+    `-- Apply to a database prepared like the replay (preludes run) with: psql -X -v ON_ERROR_STOP=1 -1 -f <this file>`,
+    '-- check_function_bodies is off so functions with SQL bodies may precede the tables they read.',
+  ];
+  const hasData = !options.schemaOnly && ((catalog.data?.length ?? 0) > 0 || (catalog.sequences?.length ?? 0) > 0);
+  if (hasData) lines.push('-- The reference-data section sets session_replication_role, which requires a superuser.');
+  return `${lines.join('\n')}\n\nSET check_function_bodies = off;`;
+}

@@ -1,0 +1,91 @@
+import type { ModelObject } from '../../catalog/model.js';
+import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+
+function ownerStep(obj: ModelObject, what: string, name: string, ctx: EmitContext): string {
+  return ctx.options.owners && obj.owner ? `\nALTER ${what} ${name} OWNER TO ${obj.owner};` : '';
+}
+
+export const schemaEmitter: KindEmitter<'schema'> = {
+  key: (o) => [o.schema, groupRank.schema, '', 0, ''],
+  create: (o, ctx) => [step(o, `CREATE SCHEMA ${o.def.qname};${ownerStep(o, 'SCHEMA', o.def.qname, ctx)}`, schemaEmitter.key(o, ctx))],
+  drop: (o) => `DROP SCHEMA ${o.def.qname};`,
+  alter: () => [],
+};
+
+export const extensionEmitter: KindEmitter<'extension'> = {
+  key: (o) => topKey(o, groupRank.extension),
+  create(o, ctx) {
+    const version = o.def.version !== o.def.defaultVersion ? ` VERSION ${o.def.version}` : '';
+    return [step(o, `CREATE EXTENSION ${o.def.qname} WITH SCHEMA ${o.def.schema}${version};`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP EXTENSION ${o.def.qname};`,
+  alter(before, after, ctx) {
+    const sql: string[] = [];
+    if (before.def.schema !== after.def.schema) sql.push(`ALTER EXTENSION ${after.def.qname} SET SCHEMA ${after.def.schema};`);
+    if (before.def.version !== after.def.version) sql.push(`ALTER EXTENSION ${after.def.qname} UPDATE TO ${after.def.version};`);
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
+  },
+};
+
+export const functionEmitter: KindEmitter<'function'> = {
+  key: (o) => topKey(o, groupRank.function),
+  create(o, ctx) {
+    const what = o.def.prokind === 'p' ? 'PROCEDURE' : 'FUNCTION';
+    return [step(o, `${o.def.definition};${ownerStep(o, what, o.def.qname, ctx)}`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP ${o.def.prokind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${o.def.qname};`,
+  // pg_get_functiondef renders CREATE OR REPLACE, which keeps dependent objects in place.
+  alter(_before, after, ctx) {
+    return this.create(after, ctx);
+  },
+};
+
+export const viewEmitter: KindEmitter<'view'> = {
+  key: (o) => topKey(o, groupRank.view),
+  create(o, ctx) {
+    const d = o.def;
+    const using = d.accessMethod ? ` USING ${d.accessMethod}` : '';
+    const options = d.reloptions.length ? ` WITH (${d.reloptions.join(', ')})` : '';
+    const what = d.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
+    const steps: Step[] = [
+      step(o, `CREATE ${what} ${d.qname}${using}${options} AS\n${d.definition}${d.materialized ? '\n  WITH NO DATA' : ''};${ownerStep(o, what, d.qname, ctx)}`, this.key(o, ctx)),
+    ];
+    // Populated after the data section, from the rows it loaded.
+    if (d.populated) {
+      steps.push({ id: `refresh ${o.id}`, sql: `REFRESH MATERIALIZED VIEW ${d.qname};`, deps: [o.id], key: this.key(o, ctx), section: 'post' });
+    }
+    return steps;
+  },
+  drop: (o) => `DROP ${o.def.materialized ? 'MATERIALIZED VIEW' : 'VIEW'} ${o.def.qname};`,
+  alter(before, after, ctx) {
+    if (before.def.materialized || after.def.materialized) return dropThenCreate(this, before, after, ctx);
+    const options = after.def.reloptions.length ? ` WITH (${after.def.reloptions.join(', ')})` : '';
+    return [step(after, `CREATE OR REPLACE VIEW ${after.def.qname}${options} AS\n${after.def.definition};`, this.key(after, ctx))];
+  },
+};
+
+export const commentEmitter: KindEmitter<'comment'> = {
+  key(o, ctx) {
+    const target = o.parent ? ctx.keyOf(o.parent) : undefined;
+    return target ? [target[0], target[1], target[2], subRank.comment, `${target[3]} ${target[4]}`] : subKey(o, subRank.comment, ctx, o.id, groupRank.other);
+  },
+  create(o, ctx) {
+    return [step(o, `COMMENT ON ${o.def.target} IS ${o.def.text};`, this.key(o, ctx))];
+  },
+  drop: (o) => `COMMENT ON ${o.def.target} IS NULL;`,
+  alter(_before, after, ctx) {
+    return this.create(after, ctx);
+  },
+};
+
+/** The default replacement: drop the old version, then create the new one. */
+export function dropThenCreate<K extends ModelObject['kind']>(
+  emitter: KindEmitter<K>,
+  before: ModelObject<K>,
+  after: ModelObject<K>,
+  ctx: EmitContext,
+): Step[] {
+  const [first, ...rest] = emitter.create(after, ctx);
+  if (!first) return [];
+  return [{ ...first, sql: `${emitter.drop(before)}\n${first.sql}` }, ...rest];
+}

@@ -1,0 +1,213 @@
+import type { AnyObject, ColumnDef, ConstraintDef, ModelObject } from '../../catalog/model.js';
+import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+import { sequenceOptionsSql } from './types.js';
+import { dropThenCreate } from './basics.js';
+
+const storageNames: Record<string, string> = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' };
+const compressionNames: Record<string, string> = { p: 'pglz', l: 'lz4' };
+
+function children<K extends AnyObject['kind']>(ctx: EmitContext, parent: string, kind: K): ModelObject<K>[] {
+  return (ctx.children.get(parent) ?? []).filter((o) => o.kind === kind) as unknown as ModelObject<K>[];
+}
+
+export function columnSql(c: ColumnDef): string {
+  let sql = `${c.name} ${c.type}`;
+  if (c.collation) sql += ` COLLATE ${c.collation}`;
+  if (c.generated !== null) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`;
+  if (c.identity) {
+    const seq = c.identitySequence;
+    const options = seq ? ` (SEQUENCE NAME ${seq.qname} ${sequenceOptionsSql(seq, ' ', false)})` : '';
+    sql += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options}`;
+  }
+  if (c.default !== null) sql += ` DEFAULT ${c.default}`;
+  if (c.notNull) sql += ' NOT NULL';
+  return sql;
+}
+
+/** Per-column settings CREATE TABLE cannot express. */
+function columnSettings(table: string, c: ColumnDef): string[] {
+  const sql: string[] = [];
+  if (c.storage) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET STORAGE ${storageNames[c.storage] ?? c.storage};`);
+  if (c.compression) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET COMPRESSION ${compressionNames[c.compression] ?? c.compression};`);
+  if (c.statistics !== null) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET STATISTICS ${c.statistics};`);
+  return sql;
+}
+
+/** Whether CREATE TABLE declares this constraint (FKs are placed by the sort, then maybe inlined). */
+function declaredInline(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
+  if (!c.parent || !ctx.created.has(c.parent) || !c.def.validated || c.def.type === 'f') return false;
+  return !isImplied(c, ctx);
+}
+
+/**
+ * Created by Postgres itself: FKs cloned onto partitions (ATTACH clones them), and constraints a
+ * child only inherits through INHERITS (CREATE TABLE ... INHERITS copies them).
+ */
+function isImplied(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
+  if (c.def.type === 'f' && c.def.parent) return true;
+  const table = c.parent ? ctx.objects.get(c.parent) : undefined;
+  const partition = table?.kind === 'table' && table.def.partitionOf !== null;
+  return !c.def.local && !partition;
+}
+
+export const tableEmitter: KindEmitter<'table'> = {
+  key: (o) => topKey(o, groupRank.table),
+  create(o, ctx) {
+    const d = o.def;
+    const partition = d.partitionOf !== null;
+    const cols = children(ctx, o.id, 'column')
+      .filter((c) => partition || c.def.local)
+      .sort((a, b) => a.def.position - b.def.position);
+    const inline = children(ctx, o.id, 'constraint').filter((c) => declaredInline(c, ctx));
+    const elements = [...cols.map((c) => columnSql(c.def)), ...inline.map((c) => `CONSTRAINT ${c.def.name} ${c.def.definition}`)];
+    let tail = '';
+    if (d.inherits.length) tail += ` INHERITS (${d.inherits.join(', ')})`;
+    if (d.partitionKey) tail += ` PARTITION BY ${d.partitionKey}`;
+    if (d.accessMethod) tail += ` USING ${d.accessMethod}`;
+    if (d.reloptions.length) tail += ` WITH (${d.reloptions.join(', ')})`;
+    const after: string[] = cols.flatMap((c) => columnSettings(d.qname, c.def));
+    if (d.replicaIdentity === 'f' || d.replicaIdentity === 'n') {
+      after.push(`ALTER TABLE ONLY ${d.qname} REPLICA IDENTITY ${d.replicaIdentity === 'f' ? 'FULL' : 'NOTHING'};`);
+    }
+    if (d.rowSecurity) after.push(`ALTER TABLE ${d.qname} ENABLE ROW LEVEL SECURITY;`);
+    if (d.forceRowSecurity) after.push(`ALTER TABLE ${d.qname} FORCE ROW LEVEL SECURITY;`);
+    if (ctx.options.owners && o.owner) after.push(`ALTER TABLE ${d.qname} OWNER TO ${o.owner};`);
+    const render = (extra: string[]) => {
+      const all = [...elements, ...extra];
+      const body = all.length ? ` (\n${all.map((e) => `    ${e}`).join(',\n')}\n)` : ' (\n)';
+      return [`CREATE ${d.unlogged ? 'UNLOGGED ' : ''}TABLE ${d.qname}${body}${tail};`, ...after].join('\n');
+    };
+    const provided = [...cols.map((c) => c.id), ...inline.map((c) => c.id)];
+    const deps = [...o.deps, ...cols.flatMap((c) => c.deps), ...inline.flatMap((c) => c.deps)];
+    const steps: Step[] = [{ ...step(o, render([]), this.key(o, ctx)), deps, provides: provided, withElements: render }];
+    if (d.partitionOf) {
+      // Created standalone, then attached: ATTACH adopts the partition's matching indexes and
+      // constraints (keeping their names) instead of creating new ones.
+      const adopted = [
+        ...children(ctx, o.id, 'index').filter((i) => i.def.parentIndex).map((i) => i.id),
+        ...inline.filter((c) => c.def.parent).map((c) => c.id),
+      ];
+      steps.push({
+        id: `attach ${o.id}`,
+        sql: `ALTER TABLE ${d.partitionOf} ATTACH PARTITION ${d.qname} ${d.partitionBound};`,
+        deps: [o.id, ...o.deps, ...adopted],
+        key: [o.schema, groupRank.table, o.id, subRank.attach, ''],
+        section: 'schema',
+      });
+    }
+    if (d.replicaIdentity === 'i' && d.replicaIdentityIndex) {
+      steps.push({
+        id: `replica identity ${o.id}`,
+        sql: `ALTER TABLE ONLY ${d.qname} REPLICA IDENTITY USING INDEX ${d.replicaIdentityIndex};`,
+        deps: [o.id, ...children(ctx, o.id, 'index').map((i) => i.id), ...children(ctx, o.id, 'constraint').map((c) => c.id)],
+        key: [o.schema, groupRank.table, o.id, subRank.property, 'replica identity'],
+        section: 'schema',
+      });
+    }
+    return steps;
+  },
+  drop: (o) => `DROP TABLE ${o.def.qname};`,
+  alter(before, after, ctx) {
+    const b = before.def;
+    const a = after.def;
+    const sql: string[] = [];
+    if (b.unlogged !== a.unlogged) sql.push(`ALTER TABLE ${a.qname} SET ${a.unlogged ? 'UNLOGGED' : 'LOGGED'};`);
+    if (b.rowSecurity !== a.rowSecurity) sql.push(`ALTER TABLE ${a.qname} ${a.rowSecurity ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY;`);
+    if (b.forceRowSecurity !== a.forceRowSecurity) sql.push(`ALTER TABLE ${a.qname} ${a.forceRowSecurity ? '' : 'NO '}FORCE ROW LEVEL SECURITY;`);
+    if (JSON.stringify(b.reloptions) !== JSON.stringify(a.reloptions)) {
+      if (b.reloptions.length) sql.push(`ALTER TABLE ${a.qname} RESET (${b.reloptions.map((r) => r.split('=')[0]).join(', ')});`);
+      if (a.reloptions.length) sql.push(`ALTER TABLE ${a.qname} SET (${a.reloptions.join(', ')});`);
+    }
+    if (b.replicaIdentity !== a.replicaIdentity || b.replicaIdentityIndex !== a.replicaIdentityIndex) {
+      const how = { d: 'DEFAULT', f: 'FULL', n: 'NOTHING', i: `USING INDEX ${a.replicaIdentityIndex}` }[a.replicaIdentity] ?? 'DEFAULT';
+      sql.push(`ALTER TABLE ONLY ${a.qname} REPLICA IDENTITY ${how};`);
+    }
+    const structural = ['relkind', 'partitionKey', 'partitionOf', 'partitionBound', 'inherits', 'accessMethod'] as const;
+    if (structural.some((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))) return dropThenCreate(this, before, after, ctx);
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
+  },
+};
+
+export const columnEmitter: KindEmitter<'column'> = {
+  key: (o, ctx) => subKey(o, subRank.column, ctx, String(o.def.position).padStart(6, '0')),
+  create(o, ctx) {
+    // Columns of a new table are part of its CREATE TABLE.
+    if (o.parent && ctx.created.has(o.parent)) return [];
+    const sql = [`ALTER TABLE ${o.def.table} ADD COLUMN ${columnSql(o.def)};`, ...columnSettings(o.def.table, o.def)];
+    return [step(o, sql.join('\n'), this.key(o, ctx))];
+  },
+  drop: (o) => `ALTER TABLE ${o.def.table} DROP COLUMN ${o.def.name};`,
+  alter(before, after, ctx) {
+    const b = before.def;
+    const a = after.def;
+    const at = `ALTER TABLE ${a.table} ALTER COLUMN ${a.name}`;
+    if (b.generated !== a.generated || b.identity !== a.identity) return dropThenCreate(this, before, after, ctx);
+    const sql: string[] = [];
+    if (b.type !== a.type || b.collation !== a.collation) {
+      sql.push(`${at} TYPE ${a.type}${a.collation ? ` COLLATE ${a.collation}` : ''};`);
+    }
+    if (b.default !== a.default) sql.push(a.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${a.default};`);
+    if (b.notNull !== a.notNull) sql.push(`${at} ${a.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    sql.push(...columnSettings(a.table, a));
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
+  },
+};
+
+export const constraintEmitter: KindEmitter<'constraint'> = {
+  key: (o, ctx) => subKey(o, subRank.constraint, ctx),
+  create(o, ctx) {
+    if (declaredInline(o, ctx) || isImplied(o, ctx)) return [];
+    const d: ConstraintDef = o.def;
+    const element = `CONSTRAINT ${d.name} ${d.definition}`;
+    const s = step(o, `ALTER TABLE ${d.table} ADD ${element};`, this.key(o, ctx));
+    if (d.type === 'f' && d.validated && o.parent && ctx.created.has(o.parent)) s.inline = { into: o.parent, element };
+    return [s];
+  },
+  drop: (o) => `ALTER TABLE ${o.def.table} DROP CONSTRAINT ${o.def.name};`,
+  alter(before, after, ctx) {
+    const s = { ...step(after, `${this.drop(before)}\nALTER TABLE ${after.def.table} ADD CONSTRAINT ${after.def.name} ${after.def.definition};`, this.key(after, ctx)) };
+    return [s];
+  },
+};
+
+export const indexEmitter: KindEmitter<'index'> = {
+  key: (o, ctx) => subKey(o, subRank.index, ctx),
+  create(o, ctx) {
+    const d = o.def;
+    const sql = [`${d.definition};`];
+    if (d.clustered) sql.push(`ALTER TABLE ${d.table} CLUSTER ON ${d.qname.replace(/^.*\./, '')};`);
+    // A partitioned index is created after its partitions' indexes, so it adopts them.
+    const partitions = [...ctx.objects.values()].filter((i) => i.kind === 'index' && i.def.parentIndex === o.id).map((i) => i.id);
+    const steps: Step[] = [{ ...step(o, sql.join('\n'), this.key(o, ctx)), deps: [...o.deps, ...partitions] }];
+    if (d.parentIndex) {
+      steps.push({
+        id: `attach ${o.id}`,
+        sql: `ALTER INDEX ${d.parentIndex.replace(/^index /, '')} ATTACH PARTITION ${d.qname};`,
+        deps: [o.id, d.parentIndex, ...(o.parent ? [`attach ${o.parent}`] : [])],
+        key: subKey(o, subRank.attach, ctx),
+        section: 'schema',
+      });
+    }
+    return steps;
+  },
+  drop: (o) => `DROP INDEX ${o.def.qname};`,
+};
+
+const enableNames: Record<string, string> = { D: 'DISABLE TRIGGER', R: 'ENABLE REPLICA TRIGGER', A: 'ENABLE ALWAYS TRIGGER' };
+
+export const triggerEmitter: KindEmitter<'trigger'> = {
+  key: (o, ctx) => subKey(o, subRank.trigger, ctx),
+  create(o, ctx) {
+    const d = o.def;
+    if (d.cloned) return [];
+    const steps: Step[] = [step(o, `${d.definition};`, this.key(o, ctx))];
+    const state = enableNames[d.enabled];
+    if (state && d.enabled === 'D') steps[0]!.sql += `\nALTER TABLE ${d.table} ${state} ${d.name};`;
+    // REPLICA/ALWAYS triggers would fire while the data section loads (it runs as replica).
+    if (state && d.enabled !== 'D') {
+      steps.push({ id: `enable ${o.id}`, sql: `ALTER TABLE ${d.table} ${state} ${d.name};`, deps: [o.id], key: this.key(o, ctx), section: 'post' });
+    }
+    return steps;
+  },
+  drop: (o) => `DROP TRIGGER ${o.def.name} ON ${o.def.table};`,
+};

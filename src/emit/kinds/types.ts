@@ -1,0 +1,117 @@
+import type { ModelObject, SequenceOptions } from '../../catalog/model.js';
+import { groupRank, step, subRank, topKey, type KindEmitter } from '../step.js';
+import { dropThenCreate } from './basics.js';
+
+const ownerSql = (o: ModelObject, what: string, name: string, owners: boolean) =>
+  owners && o.owner ? `\nALTER ${what} ${name} OWNER TO ${o.owner};` : '';
+
+export const enumEmitter: KindEmitter<'enum'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const sql = `CREATE TYPE ${o.def.qname} AS ENUM (\n${o.def.labels.map((l) => `    ${l}`).join(',\n')}\n);`;
+    return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx.options.owners), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP TYPE ${o.def.qname};`,
+  // Labels can only be added: place each new one next to its neighbour in the final order.
+  alter(before, after, ctx) {
+    const old = new Set(before.def.labels);
+    const kept = after.def.labels.filter((l) => old.has(l));
+    if (kept.length !== before.def.labels.length || kept.some((l, i) => l !== before.def.labels[i])) {
+      return dropThenCreate(this, before, after, ctx);
+    }
+    const sql: string[] = [];
+    after.def.labels.forEach((label, i) => {
+      if (old.has(label)) return;
+      const position = i === 0 ? `BEFORE ${after.def.labels[1]}` : `AFTER ${after.def.labels[i - 1]}`;
+      sql.push(`ALTER TYPE ${after.def.qname} ADD VALUE ${label} ${position};`);
+    });
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
+  },
+};
+
+export const compositeEmitter: KindEmitter<'composite'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const attrs = o.def.attributes.map((a) => `    ${a.name} ${a.type}${a.collation ? ` COLLATE ${a.collation}` : ''}`);
+    const sql = `CREATE TYPE ${o.def.qname} AS (\n${attrs.join(',\n')}\n);`;
+    return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx.options.owners), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP TYPE ${o.def.qname};`,
+};
+
+export const rangeEmitter: KindEmitter<'range'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const d = o.def;
+    const parts = [
+      `subtype = ${d.subtype}`,
+      ...(d.opclass ? [`subtype_opclass = ${d.opclass}`] : []),
+      ...(d.collation ? [`collation = ${d.collation}`] : []),
+      ...(d.canonical ? [`canonical = ${d.canonical}`] : []),
+      ...(d.subtypeDiff ? [`subtype_diff = ${d.subtypeDiff}`] : []),
+      ...(d.multirange ? [`multirange_type_name = ${d.multirange}`] : []),
+    ];
+    const sql = `CREATE TYPE ${d.qname} AS RANGE (\n${parts.map((p) => `    ${p}`).join(',\n')}\n);`;
+    return [step(o, sql + ownerSql(o, 'TYPE', d.qname, ctx.options.owners), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP TYPE ${o.def.qname};`,
+};
+
+export const domainEmitter: KindEmitter<'domain'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const d = o.def;
+    let sql = `CREATE DOMAIN ${d.qname} AS ${d.baseType}`;
+    if (d.collation) sql += ` COLLATE ${d.collation}`;
+    if (d.default !== null) sql += ` DEFAULT ${d.default}`;
+    if (d.notNull) sql += ' NOT NULL';
+    const valid = d.constraints.filter((c) => c.validated);
+    for (const c of valid) sql += `\n    CONSTRAINT ${c.name} ${c.definition}`;
+    sql += ';';
+    // NOT VALID is only accepted by ALTER DOMAIN; pg_get_constraintdef already ends with it.
+    for (const c of d.constraints.filter((c) => !c.validated)) sql += `\nALTER DOMAIN ${d.qname} ADD CONSTRAINT ${c.name} ${c.definition};`;
+    return [step(o, sql + ownerSql(o, 'DOMAIN', d.qname, ctx.options.owners), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP DOMAIN ${o.def.qname};`,
+};
+
+export function sequenceOptionsSql(s: SequenceOptions, indent: string, withType = true): string {
+  return [
+    ...(withType ? [`AS ${s.type}`] : []),
+    `START WITH ${s.start}`,
+    `INCREMENT BY ${s.increment}`,
+    `MINVALUE ${s.min}`,
+    `MAXVALUE ${s.max}`,
+    `CACHE ${s.cache}`,
+    ...(s.cycle ? ['CYCLE'] : []),
+  ].join(indent);
+}
+
+export const sequenceEmitter: KindEmitter<'sequence'> = {
+  key: (o) => topKey(o, groupRank.sequence),
+  create(o, ctx) {
+    const d = o.def;
+    const steps = [
+      step(o, `CREATE SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')};${ownerSql(o, 'SEQUENCE', d.qname, ctx.options.owners)}`, this.key(o, ctx)),
+    ];
+    if (d.ownedBy && d.ownedById) {
+      // OWNED BY needs the column: it follows the table, grouped with it.
+      const column = ctx.keyOf(d.ownedById);
+      steps.push({
+        id: `owned by ${o.id}`,
+        sql: `ALTER SEQUENCE ${d.qname} OWNED BY ${d.ownedBy};`,
+        deps: [o.id, d.ownedById],
+        key: column ? [column[0], column[1], column[2], subRank.ownedBy, o.id] : this.key(o, ctx),
+        section: 'schema',
+      });
+    }
+    return steps;
+  },
+  drop: (o) => `DROP SEQUENCE ${o.def.qname};`,
+  alter(before, after, ctx) {
+    const d = after.def;
+    const sql = [`ALTER SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')}${d.cycle ? '' : '\n    NO CYCLE'};`];
+    if (before.def.ownedBy !== d.ownedBy) sql.push(`ALTER SEQUENCE ${d.qname} OWNED BY ${d.ownedBy ?? 'NONE'};`);
+    return [{ ...step(after, sql.join('\n'), this.key(after, ctx)), deps: [...after.deps, ...(d.ownedById ? [d.ownedById] : [])] }];
+  },
+};

@@ -1,0 +1,151 @@
+import { DependencyCycleError } from './errors.js';
+import type { SortKey, Step } from './step.js';
+
+function compareKeys(a: Step, b: Step): number {
+  const x: SortKey = a.key;
+  const y: SortKey = b.key;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i]!;
+    const q = y[i]!;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** A binary min-heap of steps by sort key: the ready set of Kahn's algorithm. */
+class ReadyHeap {
+  private items: Step[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(step: Step): void {
+    const a = this.items;
+    a.push(step);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (compareKeys(a[i]!, a[parent]!) >= 0) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+  pop(): Step {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && compareKeys(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && compareKeys(a[r]!, a[m]!) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * Deterministic topological order (Kahn; among ready steps the smallest sort key first, which
+ * keeps a schema's objects together and a table's indexes, triggers and comments right after it).
+ * Dependencies on ids no step provides are pre-existing objects and are ignored.
+ */
+export function orderSteps(steps: Step[]): Step[] {
+  const provider = new Map<string, Step>();
+  for (const s of steps) {
+    provider.set(s.id, s);
+    for (const p of s.provides ?? []) provider.set(p, s);
+  }
+  const blockers = new Map<Step, Set<Step>>();
+  const dependents = new Map<Step, Step[]>();
+  for (const s of steps) {
+    const set = new Set<Step>();
+    for (const d of s.deps) {
+      const p = provider.get(d);
+      if (p && p !== s) set.add(p);
+    }
+    blockers.set(s, set);
+    for (const p of set) {
+      const list = dependents.get(p) ?? [];
+      list.push(s);
+      dependents.set(p, list);
+    }
+  }
+  const ready = new ReadyHeap();
+  const waiting = new Map<Step, number>();
+  for (const s of steps) {
+    const n = blockers.get(s)!.size;
+    if (n === 0) ready.push(s);
+    else waiting.set(s, n);
+  }
+  const ordered: Step[] = [];
+  while (ready.size > 0) {
+    const s = ready.pop();
+    ordered.push(s);
+    for (const d of dependents.get(s) ?? []) {
+      const n = waiting.get(d)! - 1;
+      if (n === 0) {
+        waiting.delete(d);
+        ready.push(d);
+      } else waiting.set(d, n);
+    }
+  }
+  if (waiting.size > 0) throw new DependencyCycleError(cycleMembers([...waiting.keys()], blockers));
+  return ordered;
+}
+
+/** The stuck steps minus those merely downstream of a cycle. */
+function cycleMembers(stuck: Step[], blockers: Map<Step, Set<Step>>): string[] {
+  const left = new Set(stuck);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of left) {
+      const needed = [...left].some((o) => o !== s && blockers.get(o)!.has(s));
+      if (!needed) {
+        left.delete(s);
+        changed = true;
+      }
+    }
+  }
+  return [...left].map((s) => s.id).sort();
+}
+
+/**
+ * Moves each inlinable FK into its table's CREATE TABLE when everything else it needs is created
+ * before that table; the rest stay as ALTER TABLE ... ADD CONSTRAINT after both tables (which is
+ * how FK cycles are broken).
+ */
+export function inlineElements(ordered: Step[]): Step[] {
+  const position = new Map<string, number>();
+  ordered.forEach((s, i) => {
+    position.set(s.id, i);
+    for (const p of s.provides ?? []) position.set(p, i);
+  });
+  const extra = new Map<string, string[]>();
+  const moved = new Set<Step>();
+  for (const s of ordered) {
+    if (!s.inline) continue;
+    const target = position.get(s.inline.into);
+    const host = target === undefined ? undefined : ordered[target];
+    if (!host?.withElements || host.id !== s.inline.into) continue;
+    const ok = s.deps.every((d) => {
+      const p = position.get(d);
+      return p === undefined || p <= target!;
+    });
+    if (!ok) continue;
+    moved.add(s);
+    extra.set(host.id, [...(extra.get(host.id) ?? []), s.inline.element]);
+  }
+  return ordered
+    .filter((s) => !moved.has(s))
+    .map((s) => {
+      const e = extra.get(s.id);
+      return e && s.withElements ? { ...s, sql: s.withElements(e) } : s;
+    });
+}

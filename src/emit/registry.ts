@@ -1,0 +1,28 @@
+import type { ObjectKind } from '../catalog/model.js';
+import { commentEmitter, extensionEmitter, functionEmitter, schemaEmitter, viewEmitter } from './kinds/basics.js';
+import { columnEmitter, constraintEmitter, indexEmitter, tableEmitter, triggerEmitter } from './kinds/tables.js';
+import { compositeEmitter, domainEmitter, enumEmitter, rangeEmitter, sequenceEmitter } from './kinds/types.js';
+import type { KindEmitter } from './step.js';
+
+/** One emitter per model kind; keyed by every ObjectKind, so a new kind fails to compile until added here. */
+export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
+  schema: schemaEmitter,
+  extension: extensionEmitter,
+  enum: enumEmitter,
+  composite: compositeEmitter,
+  range: rangeEmitter,
+  domain: domainEmitter,
+  sequence: sequenceEmitter,
+  table: tableEmitter,
+  column: columnEmitter,
+  constraint: constraintEmitter,
+  index: indexEmitter,
+  view: viewEmitter,
+  function: functionEmitter,
+  trigger: triggerEmitter,
+  comment: commentEmitter,
+};
+
+export function emitterFor<K extends ObjectKind>(kind: K): KindEmitter<K> {
+  return emitters[kind];
+}
