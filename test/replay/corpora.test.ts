@@ -1,0 +1,163 @@
+/**
+ * Integration tier: every real-world corpus in ../shared/corpora (except migra-fixtures, which is
+ * pairs of schemas, not a migration set), discovered by pgsquash itself and replayed with what
+ * each corpus's SOURCE.md says its runner provides. Prints files / outcome / time per corpus.
+ */
+import path from 'node:path';
+import { loadModule, parseSync } from 'libpg-query';
+import { afterAll, describe, expect, it } from 'vitest';
+import { discover } from '../../src/discover/index.js';
+import { createEngine } from '../../src/engine/index.js';
+import { ReplayFailedError, replay, splitSql, type ReplayOptions } from '../../src/replay/index.js';
+import { renderTemplates } from '../../src/replay/templates.js';
+import { corporaRoot, haveCorpora } from '../helpers/paths.js';
+import { replayFixtures } from './helpers.js';
+
+const corpus = (...parts: string[]) => path.join(corporaRoot, ...parts);
+const prelude = (name: string) => corpus('_preludes', name);
+
+/** supabase/storage's runner: search_path and the storage.* GUCs it passes per session (SOURCE.md). */
+const storageRunnerSettings: Record<string, string> = {
+  search_path: 'storage, public, extensions',
+  'storage.install_roles': 'true',
+  'storage.multitenant': 'false',
+  'storage.anon_role': 'anon',
+  'storage.authenticated_role': 'authenticated',
+  'storage.service_role': 'service_role',
+  'storage.super_user': 'postgres',
+  'storage.iceberg_default_shard': '',
+  'storage.iceberg_shards': '{}',
+  'storage.vector_bucket_provider': '',
+};
+
+/**
+ * supabase/auth (GoTrue, gobuffalo/pop): templates rendered with DB_NAMESPACE's default `auth`;
+ * the schema exists beforehand; pop creates its `schema_migrations` tracker first, in the schema
+ * the migration role's search_path names (supabase_auth_admin: `auth`).
+ */
+const supabaseAuth = (extraPreludes: string[] = []): Step => ({
+  dir: 'supabase-auth/migrations',
+  options: {
+    preludes: [...extraPreludes, path.join(replayFixtures, 'preludes', 'supabase-auth-schema.sql')],
+    vars: { Namespace: 'auth' },
+    settings: { search_path: 'auth' },
+    historyTable: 'pop',
+  },
+});
+
+interface Step {
+  dir: string;
+  options?: ReplayOptions;
+}
+interface CorpusCase {
+  name: string;
+  /** Replayed in order into one database (platform first, then the corpus). */
+  steps: Step[];
+  /** Expected failure; none means the replay must succeed. */
+  fails?: { file: string; sqlstate: string; message: string };
+}
+
+const cases: CorpusCase[] = [
+  // diesel: metadata.toml run_in_transaction = false on the 7 CONCURRENTLY migrations; no prelude
+  { name: 'crates-io', steps: [{ dir: 'crates-io/migrations' }] },
+  // Prisma: each file as one script; no prelude
+  { name: 'langfuse', steps: [{ dir: 'langfuse/migrations' }] },
+  // Flyway: V47 CONCURRENTLY outside a transaction; no prelude
+  { name: 'marquez', steps: [{ dir: 'marquez/migrations' }] },
+  // maragudk/migrate creates `migrations (version text not null)` before 0000_alter_table_migrations alters it
+  { name: 'harness', steps: [{ dir: 'harness/migrations', options: { historyTable: 'maragudk-migrate' } }] },
+  { name: 'supabase-storage (tenant, runner settings)', steps: [{ dir: 'supabase-storage/migrations/tenant', options: { settings: storageRunnerSettings } }] },
+  {
+    name: 'supabase-storage (multitenant, runner prelude)',
+    steps: [{ dir: 'supabase-storage/migrations/multitenant', options: { preludes: [prelude('supabase-storage-runner.sql')] } }],
+  },
+  { name: 'supabase-auth', steps: [supabaseAuth()] },
+  {
+    // init-scripts run as postgres, migrations as supabase_admin (migrate.sh); needs stub extensions
+    // pgjwt and pg_graphql that the embedded engine does not ship.
+    name: 'supabase-postgres',
+    steps: [
+      { dir: 'supabase-postgres/migrations/init-scripts', options: { preludes: [prelude('supabase-postgres-admin.sql')] } },
+      { dir: 'supabase-postgres/migrations/migrations', options: { role: 'supabase_admin' } },
+    ],
+    fails: { file: 'init-scripts/00000000000000-initial-schema.sql', sqlstate: '0A000', message: 'extension "pgjwt" is not available' },
+  },
+  {
+    // the Supabase platform first (roles prelude, auth, storage), then the app; needs pgvector and
+    // an `http` stub that the embedded engine does not ship.
+    name: 'chatbot-ui',
+    steps: [
+      supabaseAuth([prelude('supabase-roles.sql')]),
+      { dir: 'supabase-storage/migrations/tenant', options: { settings: storageRunnerSettings } },
+      { dir: 'chatbot-ui/migrations' },
+    ],
+    fails: { file: '20240108234540_setup.sql', sqlstate: '0A000', message: 'extension "http" is not available' },
+  },
+];
+
+const figures: string[] = [];
+afterAll(() => {
+  if (figures.length) console.log(['corpus | files | outcome | replay s', ...figures].join('\n'));
+});
+
+describe.skipIf(!haveCorpora)(`replay corpora in ${corporaRoot}`, () => {
+  for (const c of cases) {
+    it(`${c.name}: ${c.fails ? `fails exactly at ${c.fails.file}` : 'replays cleanly'}`, async () => {
+      const engine = await createEngine({ kind: 'embedded' });
+      try {
+        const db = await engine.createDatabase('corpus');
+        let files = 0;
+        let seconds = 0;
+        let failure: ReplayFailedError | undefined;
+        for (const step of c.steps) {
+          const set = await discover(corpus(step.dir));
+          try {
+            const result = await replay(set, db, step.options);
+            files += result.files.length;
+            seconds += result.durationMs / 1000;
+            expect(result.files).toHaveLength(set.migrations.length);
+          } catch (error) {
+            if (!(error instanceof ReplayFailedError)) throw error;
+            failure = error;
+            files += error.completed.filter((f) => f.phase === 'migration').length;
+            break;
+          }
+        }
+        const outcome = failure ? `fails: ${failure.message}` : 'ok';
+        figures.push(`${c.name} | ${files} | ${outcome} | ${seconds.toFixed(2)}`);
+        if (c.fails) {
+          expect(failure?.failure).toMatchObject({ sqlstate: c.fails.sqlstate, message: c.fails.message });
+          expect(failure?.failure.absPath.endsWith(c.fails.file)).toBe(true);
+        } else {
+          expect(failure?.format()).toBeUndefined();
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+  }
+});
+
+describe.skipIf(!haveCorpora)('splitSql agrees with the PostgreSQL parser (libpg-query) on every corpus file', () => {
+  const dirs = [...new Set(cases.flatMap((c) => c.steps.map((s) => s.dir)))];
+  for (const dir of dirs) {
+    it(dir, async () => {
+      await loadModule();
+      const set = await discover(corpus(dir));
+      let statements = 0;
+      for (const m of set.migrations) {
+        const text = renderTemplates(m.sql, { Namespace: 'auth' }).text;
+        const ours = splitSql(text).statements;
+        const bytes = Buffer.from(text, 'utf8');
+        const theirs = (parseSync(text).stmts as Array<{ stmt_location?: number; stmt_len?: number }>).map((s) => {
+          const end = (s.stmt_location ?? 0) + (s.stmt_len ?? bytes.length - (s.stmt_location ?? 0));
+          return bytes.subarray(0, end).toString('utf8').length;
+        });
+        // the parser's statement ends (before the `;`) are ours, one for one
+        expect({ file: m.path, ends: ours.map((s) => (s.terminated ? s.end - 1 : s.end)) }).toEqual({ file: m.path, ends: theirs });
+        statements += ours.length;
+      }
+      expect(statements).toBeGreaterThan(set.migrations.length);
+    });
+  }
+});
