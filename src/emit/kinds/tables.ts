@@ -33,6 +33,27 @@ function columnSettings(table: string, c: ColumnDef): string[] {
   return sql;
 }
 
+/**
+ * CREATE TABLE ... INHERITS gives inherited columns the parent's default and NOT NULL; a child
+ * attached later (ALTER TABLE ... INHERIT) or altered since may differ, so restate what differs.
+ */
+function inheritedColumnFixes(table: ModelObject<'table'>, ctx: EmitContext): string[] {
+  if (table.def.inherits.length === 0) return [];
+  const sql: string[] = [];
+  for (const c of children(ctx, table.id, 'column')) {
+    if (!c.def.inherited) continue;
+    const parents = table.def.inherits
+      .map((p) => ctx.objects.get(`table column ${p}.${c.def.name}`))
+      .filter((p): p is ModelObject<'column'> => p?.kind === 'column');
+    if (parents.length === 0) continue;
+    const inheritedDefault = parents.find((p) => p.def.default !== null)?.def.default ?? null;
+    const at = `ALTER TABLE ONLY ${table.def.qname} ALTER COLUMN ${c.def.name}`;
+    if (c.def.default !== inheritedDefault) sql.push(c.def.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${c.def.default};`);
+    if (!c.def.local && c.def.notNull && !parents.some((p) => p.def.notNull)) sql.push(`${at} SET NOT NULL;`);
+  }
+  return sql;
+}
+
 /** Whether CREATE TABLE declares this constraint (FKs are placed by the sort, then maybe inlined). */
 function declaredInline(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
   if (!c.parent || !ctx.created.has(c.parent) || !c.def.validated || c.def.type === 'f') return false;
@@ -65,7 +86,7 @@ export const tableEmitter: KindEmitter<'table'> = {
     if (d.partitionKey) tail += ` PARTITION BY ${d.partitionKey}`;
     if (d.accessMethod) tail += ` USING ${d.accessMethod}`;
     if (d.reloptions.length) tail += ` WITH (${d.reloptions.join(', ')})`;
-    const after: string[] = cols.flatMap((c) => columnSettings(d.qname, c.def));
+    const after: string[] = [...cols.flatMap((c) => columnSettings(d.qname, c.def)), ...inheritedColumnFixes(o, ctx)];
     if (d.replicaIdentity === 'f' || d.replicaIdentity === 'n') {
       after.push(`ALTER TABLE ONLY ${d.qname} REPLICA IDENTITY ${d.replicaIdentity === 'f' ? 'FULL' : 'NOTHING'};`);
     }

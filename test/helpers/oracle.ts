@@ -1,0 +1,46 @@
+/**
+ * The independent oracle: pg_dump (Postgres 15 binaries) of two databases, compared as text.
+ * Only the dump's comment banner lines (`--` lines outside COPY data) and pg_dump 15.18's random
+ * `\restrict` / `\unrestrict` lines are dropped; rows inside each COPY block are sorted, since
+ * physical row order is not part of the schema. pg_dump 15 can only dump servers up to 15.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Database } from '../../src/engine/index.js';
+import { PG15_BIN } from './paths.js';
+
+const run = promisify(execFile);
+
+export async function pgDump(db: Database, mode: 'schema' | 'data', binDir = PG15_BIN): Promise<string> {
+  const { stdout } = await run(path.join(binDir, 'pg_dump'), [mode === 'schema' ? '--schema-only' : '--data-only', '--dbname', db.url], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return normalizeDump(stdout);
+}
+
+export function normalizeDump(text: string): string {
+  const out: string[] = [];
+  let copy: string[] | null = null;
+  for (const line of text.split('\n')) {
+    if (copy) {
+      if (line === '\\.') {
+        out.push(...copy.sort(), line);
+        copy = null;
+      } else copy.push(line);
+      continue;
+    }
+    if (line.startsWith('--') || /^\\(un)?restrict\b/.test(line)) continue;
+    if (line.startsWith('COPY ') && line.endsWith('FROM stdin;')) copy = [];
+    out.push(line);
+  }
+  // Dropping banners leaves runs of blank lines whose length carries no meaning.
+  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+}
+
+/** Applies a SQL file the way a user would: one transaction, stop at the first error. */
+export async function psqlFile(db: Database, file: string, binDir = PG15_BIN): Promise<void> {
+  await run(path.join(binDir, 'psql'), ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', file, '--dbname', db.url], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}

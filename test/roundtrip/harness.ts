@@ -1,0 +1,79 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { introspect, snapshot, type Catalog } from '../../src/catalog/index.js';
+import { emitBaseline, type EmitOptions } from '../../src/emit/index.js';
+import type { Database, Engine } from '../../src/engine/index.js';
+import { compareCatalogs, type Difference } from '../../src/verify/index.js';
+import { applySqlFiles, fixtureFiles } from '../helpers/apply-sql.js';
+import { projectRoot } from '../helpers/paths.js';
+import { psqlFile } from '../helpers/oracle.js';
+
+export const fixturesRoot = path.join(projectRoot, 'test', 'fixtures', 'roundtrip');
+
+/** Every round-trip case: a folder of numbered migrations, with an optional `prelude/` folder. */
+export function roundTripCases(): string[] {
+  return readdirSync(fixturesRoot, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+export interface RoundTrip {
+  baseline: string;
+  replayed: Catalog;
+  rebuilt: Catalog;
+  differences: Difference[];
+  source: Database;
+  target: Database;
+}
+
+async function prepared(engine: Engine, caseDir: string): Promise<Database> {
+  const db = await engine.createDatabase('rt');
+  const preludeDir = path.join(caseDir, 'prelude');
+  if (existsSync(preludeDir)) {
+    const client = await db.connect();
+    try {
+      await applySqlFiles(client, fixtureFiles(preludeDir));
+    } finally {
+      await client.end();
+    }
+  }
+  return db;
+}
+
+/**
+ * Replays a case into one database, emits its baseline, applies the baseline to a second one
+ * prepared the same way (with psql from `psqlBin` when given, as users do), and compares.
+ */
+export async function roundTrip(engine: Engine, name: string, options: { psqlBin?: string; emit?: EmitOptions } = {}): Promise<RoundTrip> {
+  const caseDir = path.join(fixturesRoot, name);
+  const source = await prepared(engine, caseDir);
+  const target = await prepared(engine, caseDir);
+  const a = await source.connect();
+  const b = await target.connect();
+  try {
+    const before = await snapshot(a);
+    await applySqlFiles(a, fixtureFiles(caseDir));
+    const replayed = await introspect(a, { before, includeData: true });
+    const baseline = emitBaseline(replayed, { pgsquashVersion: '0.0.0-test', postgresMajor: engine.major, sourceFiles: fixtureFiles(caseDir).length, inputDigest: 'test' }, options.emit);
+    const targetBefore = await snapshot(b);
+    if (options.psqlBin) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-rt-'));
+      try {
+        const file = path.join(dir, 'baseline.sql');
+        writeFileSync(file, baseline);
+        await psqlFile(target, file, options.psqlBin);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    } else {
+      await b.query(baseline);
+    }
+    const rebuilt = await introspect(b, { before: targetBefore, includeData: !options.emit?.schemaOnly });
+    return { baseline, replayed, rebuilt, differences: compareCatalogs(replayed, rebuilt), source, target };
+  } finally {
+    await a.end();
+    await b.end();
+  }
+}
