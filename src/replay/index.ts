@@ -71,7 +71,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
         mode: m.transaction,
         version: m.version,
       };
-      const done = await runFile(file, { ...ctx, templates: base.templates });
+      const done = await runFile(file, ctx);
       result.files.push(done);
       completed.push(done);
       options.onProgress?.({ phase: 'migration', index: k + 1, total, path: m.path, status: 'done', elapsedMs: elapsed() });

@@ -55,7 +55,8 @@ class SourceMap {
 
 export async function runFile(file: FileSource, ctx: RunContext): Promise<ReplayedFile> {
   const started = performance.now();
-  const rendered = prepare(file, () => renderTemplates(file.sql, ctx.vars, ctx.templates));
+  // Preludes are the platform's own SQL, never templates.
+  const rendered = file.phase === 'migration' ? prepare(file, () => renderTemplates(file.sql, ctx.vars, ctx.templates)) : identity(file.sql);
   const map = new SourceMap(file, rendered);
   const { statements } = prepare(file, () => splitSql(rendered.text), rendered);
   const traits = statements.map((s) => classifyStatement(s.words, s.text, ctx.serverMajor));

@@ -404,6 +404,11 @@ describe('replay: runner-provided state', () => {
     expect(error.message).toBe('--role nobody_here: role "nobody_here" does not exist');
   });
 
+  it('refuses a bad --set value as an input error naming the setting', async () => {
+    const error = await inputError(replay(migrationSet([{ path: '001.sql', sql: 'select 1;' }]), db, { settings: { search_path: 'app', statement_timeout: 'soon' } }));
+    expect(error.message).toBe('--set statement_timeout: invalid value for parameter "statement_timeout": "soon"');
+  });
+
   it('creates the runner history table the migrations alter (maragudk/migrate)', async () => {
     const set = migrationSet([{ path: '0000_alter_table_migrations.up.sql', sql: 'ALTER TABLE migrations ADD PRIMARY KEY (version);' }]);
     const result = await replay(set, db, { historyTable: 'maragudk-migrate' });
