@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm, chown } from 'node:fs/promises';
+import { chown, mkdtemp, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { EngineUnavailableError } from '../errors.js';
@@ -37,7 +37,8 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
   });
   const runAs = await unprivilegedUser();
   const baseDir = await clusterBaseDir(runAs);
-  const tempDir = await mkdtemp(path.join(baseDir, 'pgsquash-'));
+  // Real path: the watchdog and crash handling recognise backends by their working directory.
+  const tempDir = await realpath(await mkdtemp(path.join(baseDir, 'pgsquash-')));
   const dataDir = path.join(tempDir, 'data');
   const watchdog = startWatchdog(tempDir, dataDir);
   let postmaster: Postmaster | undefined;

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { EngineUnavailableError } from '../errors.js';
@@ -49,9 +50,11 @@ function startOnce(bins: PgBinaries, dataDir: string, socketDir: string, port: n
     '-c', 'logging_collector=off',
     '-c', 'lc_messages=C',
     '-c', 'autovacuum=off',
+    // Segments live in the data dir, so they go with it even after a SIGKILL (posix ones would
+    // stay in /dev/shm).
+    '-c', 'dynamic_shared_memory_type=mmap',
   ];
-  // detached: its own process group, so Ctrl-C in a terminal reaches only us (we then stop it in
-  // order) and the whole group (postmaster + backends) can be killed at once.
+  // detached: its own session, so Ctrl-C in a terminal reaches only us and we stop it in order.
   const child = spawn(path.join(bins.binDir, 'postgres'), args, {
     ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
     env: { ...process.env, LC_ALL: 'C' },
@@ -59,6 +62,7 @@ function startOnce(bins: PgBinaries, dataDir: string, socketDir: string, port: n
     detached: true,
   });
   if (child.pid) onSpawn(child.pid);
+  const realDataDir = realpathSync(dataDir);
   const lines: string[] = [];
   let partial = '';
   let ready = false;
@@ -68,7 +72,8 @@ function startOnce(bins: PgBinaries, dataDir: string, socketDir: string, port: n
 
   return new Promise<Postmaster>((resolve, reject) => {
     const timer = setTimeout(() => {
-      killGroup(child, 'SIGKILL');
+      child.kill('SIGKILL');
+      killProcessesIn(realDataDir);
       reject(new EngineUnavailableError(`postgres did not become ready within ${START_TIMEOUT_MS / 1000} s`, logTail()));
     }, START_TIMEOUT_MS);
     timer.unref();
@@ -101,7 +106,8 @@ function startOnce(bins: PgBinaries, dataDir: string, socketDir: string, port: n
         'Look for the OOM killer (dmesg) or a crash above; rerun to retry.',
       ]);
       // Backends of a dead postmaster may keep running a long query; end them so no client hangs.
-      killGroup(child, 'SIGKILL');
+      killProcessesIn(realDataDir);
+      releaseSysvSegment(realDataDir);
     });
 
     const handle: Postmaster = {
@@ -122,8 +128,9 @@ function startOnce(bins: PgBinaries, dataDir: string, socketDir: string, port: n
           timeout = setTimeout(() => done(true), STOP_TIMEOUT_MS);
         });
         if (await Promise.race([exited.then(() => false), timedOut])) {
-          killGroup(child, 'SIGKILL');
+          child.kill('SIGKILL');
           await exited;
+          killProcessesIn(realDataDir);
         }
         clearTimeout(timeout);
       },
@@ -135,13 +142,35 @@ function startOnce(bins: PgBinaries, dataDir: string, socketDir: string, port: n
   });
 }
 
-/** The postmaster leads its process group; this reaches any backend it left behind. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (!child.pid) return;
+/**
+ * Backends each lead their own session (postgres calls setsid), so a dead postmaster's children
+ * cannot be reached as a group; they all keep the data dir as working directory, though.
+ * Linux only (/proc); elsewhere they exit when they next notice the postmaster is gone.
+ */
+function killProcessesIn(dataDir: string): void {
+  let entries: string[];
   try {
-    process.kill(-child.pid, signal);
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
   } catch {
-    // the group is gone already
+    return;
+  }
+  for (const entry of entries) {
+    try {
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if (cwd === dataDir || cwd === `${dataDir} (deleted)`) process.kill(Number(entry), 'SIGKILL');
+    } catch {
+      // not ours, or gone meanwhile
+    }
+  }
+}
+
+/** A killed postmaster leaves its small SysV segment; postmaster.pid names it (line 7: key, id). */
+function releaseSysvSegment(dataDir: string): void {
+  try {
+    const id = readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[6]?.trim().split(/\s+/)[1];
+    if (id && /^\d+$/.test(id)) execFile('ipcrm', ['-m', id], () => undefined);
+  } catch {
+    // no pid file: nothing to release
   }
 }
 

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * The postmaster pid comes over the pipe (or, if we died before sending it, from postmaster.pid).
  * Before signalling it, the shell checks that the process still runs in our data dir (postgres
  * chdirs there), so a recycled pid is never hit. SIGQUIT first (immediate shutdown; the postmaster
- * frees its shared memory), then SIGKILL for the whole process group after 5 s.
+ * ends its backends and frees its shared memory), SIGKILL for it and its backends after 5 s.
  */
 const SCRIPT = String.raw`
 dir=$1; data=$2; pm=
@@ -27,7 +27,13 @@ if [ -n "$pm" ] && kill -0 "$pm" 2>/dev/null; then
     kill -QUIT "$pm" 2>/dev/null
     i=0
     while kill -0 "$pm" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
-    kill -KILL -- "-$pm" 2>/dev/null
+    if kill -0 "$pm" 2>/dev/null; then
+      kill -KILL "$pm"
+      # backends lead their own sessions; they share the data dir as working directory
+      for p in /proc/[0-9]*; do
+        case $(readlink "$p/cwd" 2>/dev/null) in "$data" | "$data (deleted)") kill -KILL "$(basename "$p")" 2>/dev/null ;; esac
+      done
+    fi
   fi
 fi
 rm -rf -- "$dir"

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../helpers/paths.js';
 
@@ -80,17 +80,19 @@ export function processesMentioning(needle: string): number[] {
   return found;
 }
 
-/** Live members of process group `pgid` (a postmaster leads its own group: it and its backends). */
-export function processGroupMembers(pgid: number): number[] {
+/**
+ * Live processes working in `dir`: a postmaster and all its backends and auxiliary processes keep
+ * the data dir as working directory (their titles do not name it, and each leads its own session).
+ */
+export function processesIn(dir: string): number[] {
   const found: number[] = [];
   for (const entry of readdirSafe('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') found.push(Number(entry));
+      const cwd = readlinkSync(`/proc/${entry}/cwd`);
+      if ((cwd === dir || cwd === `${dir} (deleted)`) && processAlive(Number(entry))) found.push(Number(entry));
     } catch {
-      // gone meanwhile
+      // gone meanwhile, or not ours to read
     }
   }
   return found;
