@@ -15,7 +15,7 @@ import type { MigrationSet } from '../discover/types.js';
 import type { Database } from '../engine/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { historyTableSql } from './history.js';
-import { displayPath, runFile, type FileSource, type RunContext } from './run-file.js';
+import { runFile, type FileSource, type RunContext } from './run-file.js';
 import { Session, isServerError } from './session.js';
 import type { ReplayOptions, ReplayResult, ReplayedFile } from './types.js';
 
@@ -173,4 +173,3 @@ async function createHistoryTable(session: Session, kind: keyof typeof historyTa
   }
 }
 
-export { displayPath };

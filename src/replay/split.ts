@@ -9,7 +9,8 @@
  * so offsets in statements are offsets in the file.
  */
 
-import { SourceProblem } from './location.js';
+import { LineIndex, SourceProblem } from './location.js';
+import { metaCommandError } from './meta-commands.js';
 
 export interface CopyData {
   /** Offsets of the data lines, without the terminating `\.` line. */
@@ -25,6 +26,9 @@ export interface Statement {
   /** Offset after the terminating `;`, or after the last token when the file ends without one. */
   end: number;
   text: string;
+  /** 1-based line and column (in characters) of `start` in the text that was split. */
+  line: number;
+  column: number;
   /**
    * Words at parenthesis depth 0, lowercased, in order (at most {@link MAX_WORDS}); a quoted
    * identifier appears as `"` and a string literal as `'`, so positions stay meaningful.
@@ -59,7 +63,10 @@ const isIdentCont = (code: number) => isIdentStart(code) || (code >= 0x30 && cod
 const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 
 export function splitSql(text: string, options: SplitOptions = {}): SplitResult {
-  return new Scanner(text, options.standardConformingStrings ?? true).run();
+  const result = new Scanner(text, options.standardConformingStrings ?? true).run();
+  const lines = new LineIndex(text);
+  for (const s of result.statements) Object.assign(s, lines.locate(s.start));
+  return result;
 }
 
 class Scanner {
@@ -307,7 +314,7 @@ class Scanner {
     const { text } = this;
     const start = this.stmtStart;
     const end = this.i;
-    const statement: Statement = { start, end, text: text.slice(start, end), words: this.words, terminated };
+    const statement: Statement = { start, end, text: text.slice(start, end), line: 0, column: 0, words: this.words, terminated };
     this.statements.push(statement);
     this.emit('statement', end);
     if (isCopyFromStdin(statement.words)) this.takeCopyData(statement);
@@ -377,22 +384,4 @@ function standardConformingStringsSetTo(statement: string): boolean | undefined 
   const value = (m[1] as string).toLowerCase();
   if (['off', 'false', '0', 'no'].includes(value)) return false;
   return true;
-}
-
-function metaCommandError(text: string, index: number): SourceProblem {
-  const m = /^\\([A-Za-z]+|.?)/.exec(text.slice(index, index + 40));
-  const command = `\\${m?.[1] ?? ''}`;
-  const advice: Record<string, string> = {
-    '\\i': 'inline the included file, or list it as its own migration',
-    '\\ir': 'inline the included file, or list it as its own migration',
-    '\\set': 'replace the variable with its value',
-    '\\connect': 'split the migration per database; pgsquash replays into one database',
-    '\\c': 'split the migration per database; pgsquash replays into one database',
-    '\\copy': 'use COPY ... FROM stdin with inline data, or load the data outside the migrations',
-  };
-  return new SourceProblem(
-    `psql meta-command ${command}: pgsquash runs SQL, not psql scripts`,
-    index,
-    advice[command] ?? 'remove the meta-command or rewrite it as SQL',
-  );
 }

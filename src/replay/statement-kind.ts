@@ -3,6 +3,7 @@
  * (see `Statement.words`): whether it can run inside a transaction block, whether it controls the
  * transaction, and whether its effect depends on the transaction it runs in.
  */
+import { isCopyFromStdin } from './split.js';
 
 export interface StatementTraits {
   /** Set when the statement cannot run inside a transaction block: a short name such as `CREATE INDEX CONCURRENTLY`. */
@@ -74,9 +75,7 @@ export function classifyStatement(words: string[], text: string, serverMajor: nu
     traits.needsOwnTransaction = true;
   }
 
-  if (w0 === 'copy') {
-    if (pair('from', 'stdin')) traits.copy = 'in';
-    else if (pair('to', 'stdout')) traits.copy = 'out';
-  }
+  if (isCopyFromStdin(words)) traits.copy = 'in';
+  else if (w0 === 'copy' && pair('to', 'stdout')) traits.copy = 'out';
   return traits;
 }

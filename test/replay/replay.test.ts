@@ -25,25 +25,17 @@ afterEach(async () => {
   await db.drop();
 });
 
-async function failure(promise: Promise<unknown>): Promise<ReplayFailedError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ReplayFailedError) return error;
-    throw error;
-  }
-  throw new Error('expected the replay to fail');
+/** The error a promise rejects with, which must be of `type`. */
+async function rejection<T extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => T): Promise<T> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (error instanceof type) return error;
+  throw error ?? new Error(`expected a ${type.name}`);
 }
-
-async function inputError(promise: Promise<unknown>): Promise<InputError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
+const failure = (promise: Promise<unknown>) => rejection(promise, ReplayFailedError);
+const inputError = (promise: Promise<unknown>) => rejection(promise, InputError);
 
 const tables = async () =>
   (await client.query<{ t: string }>(`SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)).rows.map((r) => r.t);

@@ -9,10 +9,10 @@ describe('splitSql: psql lexer rules', () => {
   it('splits on top-level semicolons and keeps offsets', () => {
     const sql = 'create table a (x int);\n  insert into a values (1);select 1';
     const { statements } = splitSql(sql);
-    expect(statements.map((s) => [s.text, s.start, s.terminated])).toEqual([
-      ['create table a (x int);', 0, true],
-      ['insert into a values (1);', 26, true],
-      ['select 1', 51, false],
+    expect(statements.map((s) => [s.text, s.start, s.line, s.column, s.terminated])).toEqual([
+      ['create table a (x int);', 0, 1, 1, true],
+      ['insert into a values (1);', 26, 2, 3, true],
+      ['select 1', 51, 2, 28, false],
     ]);
     for (const s of statements) expect(sql.slice(s.start, s.end)).toBe(s.text);
   });
