@@ -75,6 +75,10 @@ export async function startPglite(options: PgliteOptions = {}): Promise<PgliteEn
   const extensions = await loadExtensionModules();
   const stubs = (options.stubExtensions ?? []).filter((name) => !extensions[name]).map(readStub);
   const template = await ensureTemplate(PGlite);
+  // Compiling the WebAssembly once saves every later instance a few hundred milliseconds.
+  // (The project's lib settings type WebAssembly but do not declare its global value.)
+  const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+  const pgliteWasmModule = await wasm.compile(await readFile(path.join(pglitePackageDir(), 'dist', 'pglite.wasm'))).catch(() => undefined);
 
   type Open = { db: PGliteInstance; server: InstanceType<typeof PGLiteSocketServer> };
   const open = new Set<Open>();
@@ -91,7 +95,12 @@ export async function startPglite(options: PgliteOptions = {}): Promise<PgliteEn
   });
 
   const start = async (): Promise<Open & { port: number }> => {
-    const db = await PGlite.create({ loadDataDir: new Blob([template]), extensions, relaxedDurability: true });
+    const db = await PGlite.create({
+      loadDataDir: new Blob([template]),
+      extensions,
+      relaxedDurability: true,
+      ...(pgliteWasmModule ? { pgliteWasmModule } : {}),
+    });
     try {
       if (stubs.length) {
         const { rows } = await db.query<{ dir: string }>(`SELECT setting AS dir FROM pg_config WHERE name = 'SHAREDIR'`);
