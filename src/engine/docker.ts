@@ -16,6 +16,12 @@ const LABEL_SESSION = 'pgsquash.session';
 const LABEL_PID = 'pgsquash.pid';
 const LABEL_HOST = 'pgsquash.host';
 
+/** Engine internals tests look at to prove the container is gone. */
+export interface DockerEngine extends Engine {
+  readonly kind: 'docker';
+  readonly containerId: string;
+}
+
 const NO_RUNTIME_HINTS = [
   'Start Docker or podman, or point DOCKER_HOST at a running one (e.g. DOCKER_HOST=unix:///run/podman/podman.sock).',
   'Or use --engine embedded, which needs no container runtime.',
@@ -26,7 +32,7 @@ const NO_RUNTIME_HINTS = [
  * so the container is stopped and removed by us: on close, on error and on SIGINT/SIGTERM;
  * containers left by a pgsquash that was killed hard are removed at the next start.
  */
-export async function startDocker(options: EngineOptions): Promise<Engine> {
+export async function startDocker(options: EngineOptions): Promise<DockerEngine> {
   const image = options.image ?? `postgres:${options.pgVersion ?? BUNDLED_MAJOR}`;
   const tc = await import('testcontainers');
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
@@ -89,6 +95,7 @@ export async function startDocker(options: EngineOptions): Promise<Engine> {
       binDir: systemMajors().get(major) ?? (major === BUNDLED_MAJOR ? bundledBinDir() : undefined),
       superuser: 'postgres',
       location,
+      containerId: started.getId(),
       async createDatabase(prefix = 'pgsquash') {
         if (closed) throw new EngineUnavailableError('the docker engine is closed');
         return createServerDatabase(access, scratchName(prefix), () => undefined);

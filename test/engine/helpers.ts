@@ -10,6 +10,7 @@ export interface Held {
   tempDir?: string;
   postmasterPid?: number;
   watchdogPid?: number;
+  containerId?: string;
   description: string;
 }
 
