@@ -3,13 +3,34 @@ import type { AnyObject, ColumnDef, ModelObject, SequenceOptions, SequenceState,
 
 const BATCH = 500;
 
+type Table = ModelObject<'table'>;
+
+/** Plain tables among `objects` (partitioned parents hold no rows of their own). */
+export function dataTables(objects: AnyObject[]): Table[] {
+  return objects.filter((o): o is Table => o.kind === 'table' && (o.def as TableDef).relkind === 'r');
+}
+
+/** A digest of each table's rows, to notice migrations writing into pre-existing tables. */
+export async function readTableDigests(client: pg.Client, tables: Table[]): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (let i = 0; i < tables.length; i += BATCH) {
+    const batch = tables.slice(i, i + BATCH);
+    const sql = batch
+      .map((t, j) => `SELECT ${j} AS i, (SELECT pg_catalog.md5(COALESCE(pg_catalog.string_agg(x::text, E'\\n' ORDER BY x::text COLLATE "C"), '')) FROM ONLY ${t.def.qname} x) AS d`)
+      .join(' UNION ALL ');
+    const { rows } = await client.query<{ i: number; d: string }>(sql);
+    for (const r of rows) digests[batch[r.i]!.id] = r.d;
+  }
+  return digests;
+}
+
 /**
  * Rows of the given tables, each rendered by Postgres (`quote_nullable(col::text)`) and ordered by
  * primary key (collatable keys in "C" order), or by every column's text when there is none, so
  * the output does not depend on physical row order. Generated columns are left to Postgres.
+ * Tables in `replace` existed before the migrations: their rows are restated in full, even none.
  */
-export async function readTableData(client: pg.Client, objects: AnyObject[]): Promise<TableData[]> {
-  const tables = objects.filter((o): o is ModelObject<'table'> => o.kind === 'table' && (o.def as TableDef).relkind === 'r');
+export async function readTableData(client: pg.Client, tables: Table[], objects: AnyObject[], replace: Set<string>): Promise<TableData[]> {
   const columnsOf = new Map<string, ColumnDef[]>();
   for (const o of objects) {
     if (o.kind !== 'column' || !o.parent) continue;
@@ -17,16 +38,18 @@ export async function readTableData(client: pg.Client, objects: AnyObject[]): Pr
     list.push(o.def as ColumnDef);
     columnsOf.set(o.parent, list);
   }
-  const nonEmpty: ModelObject<'table'>[] = [];
-  for (let i = 0; i < tables.length; i += BATCH) {
-    const batch = tables.slice(i, i + BATCH);
+  const wanted: Table[] = tables.filter((t) => replace.has(t.id));
+  const candidates = tables.filter((t) => !replace.has(t.id));
+  for (let i = 0; i < candidates.length; i += BATCH) {
+    const batch = candidates.slice(i, i + BATCH);
     const sql = batch.map((t, j) => `SELECT ${j} AS i WHERE EXISTS (SELECT FROM ONLY ${t.def.qname})`).join(' UNION ALL ');
     const { rows } = await client.query<{ i: number }>(sql);
-    for (const r of rows) nonEmpty.push(batch[r.i]!);
+    for (const r of rows) wanted.push(batch[r.i]!);
   }
-  const orderOf = await primaryKeyOrder(client, nonEmpty.map((t) => t.def.qname));
+  wanted.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const orderOf = await primaryKeyOrder(client, wanted.map((t) => t.def.qname));
   const result: TableData[] = [];
-  for (const t of nonEmpty) {
+  for (const t of wanted) {
     const cols = (columnsOf.get(t.id) ?? []).filter((c) => !c.generated).sort((a, b) => a.position - b.position);
     if (cols.length === 0) continue;
     const literals = cols.map((c) => `pg_catalog.quote_nullable(${c.name}::text)`);
@@ -39,6 +62,7 @@ export async function readTableData(client: pg.Client, objects: AnyObject[]): Pr
       qname: t.def.qname,
       columns: cols.map((c) => c.name),
       overridingSystemValue: cols.some((c) => c.identity === 'a'),
+      replace: replace.has(t.id),
       rows: rows.map((r) => r.r),
     });
   }
@@ -62,14 +86,14 @@ async function primaryKeyOrder(client: pg.Client, qnames: string[]): Promise<Map
   return order;
 }
 
-/** Positions of sequences (free-standing and identity) that moved from their start. */
-export async function readSequenceStates(client: pg.Client, objects: AnyObject[]): Promise<SequenceState[]> {
-  const seqs: (SequenceOptions & { qname: string; id: string })[] = [];
+/** Current position of every sequence (free-standing and identity), sorted by name. */
+export async function readSequenceStates(client: pg.Client, objects: AnyObject[]): Promise<(SequenceState & { start: string })[]> {
+  const seqs: (SequenceOptions & { qname: string })[] = [];
   for (const o of objects) {
-    if (o.kind === 'sequence') seqs.push({ ...o.def, id: o.id });
-    if (o.kind === 'column' && o.def.identitySequence) seqs.push({ ...o.def.identitySequence, id: o.id });
+    if (o.kind === 'sequence') seqs.push(o.def);
+    if (o.kind === 'column' && o.def.identitySequence) seqs.push(o.def.identitySequence);
   }
-  const states: SequenceState[] = [];
+  const states: (SequenceState & { start: string })[] = [];
   for (let i = 0; i < seqs.length; i += BATCH) {
     const batch = seqs.slice(i, i + BATCH);
     const sql = batch
@@ -78,9 +102,19 @@ export async function readSequenceStates(client: pg.Client, objects: AnyObject[]
     const { rows } = await client.query<{ i: number; literal: string; v: string; is_called: boolean }>(sql, batch.map((s) => s.qname));
     for (const r of rows) {
       const s = batch[r.i]!;
-      if (!r.is_called && r.v === s.start) continue;
-      states.push({ sequence: s.qname, literal: r.literal, lastValue: r.v, isCalled: r.is_called });
+      states.push({ sequence: s.qname, literal: r.literal, lastValue: r.v, isCalled: r.is_called, start: s.start });
     }
   }
   return states.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+}
+
+/** Positions the baseline must restore: moved from `before` (or from the start, for new sequences). */
+export function movedSequences(now: (SequenceState & { start: string })[], before: SequenceState[]): SequenceState[] {
+  const prior = new Map(before.map((s) => [s.sequence, s]));
+  return now
+    .filter((s) => {
+      const p = prior.get(s.sequence);
+      return p ? p.lastValue !== s.lastValue || p.isCalled !== s.isCalled : s.isCalled || s.lastValue !== s.start;
+    })
+    .map(({ start: _start, ...state }) => state);
 }

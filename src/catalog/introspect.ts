@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { readSequenceStates, readTableData } from './data.js';
+import { dataTables, movedSequences, readSequenceStates, readTableData, readTableDigests } from './data.js';
 import { UncoveredObjectsError } from './errors.js';
 import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
 import { readIdentities, readObjects } from './read-model.js';
@@ -15,11 +15,16 @@ export interface IntrospectOptions {
 /** The catalog after the preludes, for `introspect({ before })`. */
 export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
   const version = await serverVersionNum(client);
-  return inCatalogSession(client, async () => ({
-    serverVersionNum: version,
-    objects: await readObjects(client, version),
-    identities: await readIdentities(client, version),
-  }));
+  return inCatalogSession(client, async () => {
+    const objects = await readObjects(client, version);
+    return {
+      serverVersionNum: version,
+      objects,
+      identities: await readIdentities(client, version),
+      tableDigests: await readTableDigests(client, dataTables(objects)),
+      sequences: (await readSequenceStates(client, objects)).map(({ start: _start, ...s }) => s),
+    };
+  });
 }
 
 /**
@@ -41,13 +46,20 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
     if (uncovered.length > 0) throw new UncoveredObjectsError(uncovered);
 
     const { objects, changed, removed } = delta(options.before?.objects ?? [], all);
+    if (!options.includeData) return { serverVersionNum: version, objects, changed, removed, data: null, sequences: null };
+    // Rows of new tables, plus pre-existing tables whose rows the migrations changed.
+    const digestsBefore = options.before?.tableDigests ?? {};
+    const existing = dataTables(all).filter((t) => t.id in digestsBefore);
+    const digestsNow = await readTableDigests(client, existing);
+    const replace = new Set(existing.filter((t) => digestsNow[t.id] !== digestsBefore[t.id]).map((t) => t.id));
+    const tables = [...dataTables(objects).filter((t) => !(t.id in digestsBefore)), ...existing.filter((t) => replace.has(t.id))];
     return {
       serverVersionNum: version,
       objects,
       changed,
       removed,
-      data: options.includeData ? await readTableData(client, objects) : null,
-      sequences: options.includeData ? await readSequenceStates(client, objects) : null,
+      data: await readTableData(client, tables, all, replace),
+      sequences: movedSequences(await readSequenceStates(client, all), options.before?.sequences ?? []),
     };
   });
 }

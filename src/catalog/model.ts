@@ -219,6 +219,8 @@ export interface TableData {
   qname: string;
   columns: string[];
   overridingSystemValue: boolean;
+  /** The table existed before the migrations and they changed its rows: delete, then insert. */
+  replace: boolean;
   rows: string[];
 }
 
@@ -254,4 +256,8 @@ export interface CatalogSnapshot {
   objects: AnyObject[];
   /** Every catalog object id (`pg_identify_object`), modelled or not, for the completeness guard. */
   identities: string[];
+  /** Table id → digest of its rows, to notice migrations writing into pre-existing tables. */
+  tableDigests: Record<string, string>;
+  /** Every sequence's position. */
+  sequences: SequenceState[];
 }

@@ -90,10 +90,12 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
 
 const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];
 
-/** Dependents before what they depend on, by kind, then by id descending. */
+/** Dependents before what they depend on, by kind, then by id descending; parts go with their parent. */
 function dropStatements(removed: AnyObject[]): string[] {
   const rank = (o: AnyObject) => dropOrder.indexOf(o.kind);
-  return [...removed]
+  const gone = new Set(removed.map((o) => o.id));
+  return removed
+    .filter((o) => !o.parent || !gone.has(o.parent))
     .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .map((o) => emitter(o.kind).drop(o as ModelObject));
 }

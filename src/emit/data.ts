@@ -11,6 +11,7 @@ export function dataSection(tables: TableData[], sequences: SequenceState[]): st
   if (tables.length === 0 && sequences.length === 0) return [];
   const out: string[] = ['-- Reference data (session_replication_role = replica: no triggers or FK checks fire while loading)', 'SET session_replication_role = replica;'];
   for (const t of tables) {
+    if (t.replace) out.push(`DELETE FROM ONLY ${t.qname};`);
     const head = `INSERT INTO ${t.qname} (${t.columns.join(', ')})${t.overridingSystemValue ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES`;
     for (let i = 0; i < t.rows.length; i += ROWS_PER_INSERT) {
       const chunk = t.rows.slice(i, i + ROWS_PER_INSERT);

@@ -42,6 +42,45 @@ async function prepared(engine: Engine, caseDir: string): Promise<Database> {
   return db;
 }
 
+export interface ReplayedCase {
+  db: Database;
+  replayed: Catalog;
+  baseline(options?: EmitOptions): string;
+  /** Introspects the same database again (same before-snapshot) and emits. */
+  emitAgain(options?: EmitOptions): Promise<string>;
+}
+
+/** Replays a case into a fresh database; returns it with its catalog (data included). */
+export async function replayCase(engine: Engine, name: string): Promise<ReplayedCase> {
+  const caseDir = path.join(fixturesRoot, name);
+  const db = await prepared(engine, caseDir);
+  const client = await db.connect();
+  try {
+    const before = await snapshot(client);
+    await applySqlFiles(client, fixtureFiles(caseDir));
+    const replayed = await introspect(client, { before, includeData: true });
+    return {
+      db,
+      replayed,
+      baseline: (options) => emitBaseline(replayed, headerFor(engine, caseDir), options),
+      async emitAgain(options) {
+        const again = await db.connect();
+        try {
+          return emitBaseline(await introspect(again, { before, includeData: true }), headerFor(engine, caseDir), options);
+        } finally {
+          await again.end();
+        }
+      },
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+function headerFor(engine: Engine, caseDir: string) {
+  return { pgsquashVersion: '0.0.0-test', postgresMajor: engine.major, sourceFiles: fixtureFiles(caseDir).length, inputDigest: 'test' };
+}
+
 /**
  * Replays a case into one database, emits its baseline, applies the baseline to a second one
  * prepared the same way (with psql from `psqlBin` when given, as users do), and compares.
@@ -56,7 +95,7 @@ export async function roundTrip(engine: Engine, name: string, options: { psqlBin
     const before = await snapshot(a);
     await applySqlFiles(a, fixtureFiles(caseDir));
     const replayed = await introspect(a, { before, includeData: true });
-    const baseline = emitBaseline(replayed, { pgsquashVersion: '0.0.0-test', postgresMajor: engine.major, sourceFiles: fixtureFiles(caseDir).length, inputDigest: 'test' }, options.emit);
+    const baseline = emitBaseline(replayed, headerFor(engine, caseDir), options.emit);
     const targetBefore = await snapshot(b);
     if (options.psqlBin) {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-rt-'));
