@@ -26,7 +26,8 @@ export type * from './types.js';
 
 export async function replay(set: MigrationSet, db: Database, options: ReplayOptions = {}): Promise<ReplayResult> {
   const started = performance.now();
-  const elapsed = () => performance.now() - started;
+  const progress = (phase: 'prelude' | 'migration', index: number, total: number, file: string, status: 'start' | 'done') =>
+    options.onProgress?.({ phase, index, total, path: file, status, elapsedMs: performance.now() - started });
   const settingsOptions = startupOptions(options.settings ?? {}, options.role);
   const preludes = await readPreludes(options.preludes ?? []);
   const completed: ReplayedFile[] = [];
@@ -36,14 +37,14 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
   if (preludes.length > 0) {
     const session = new Session(await db.connect());
     try {
-      result.serverVersionNum = await serverVersionNum(session.client);
+      result.serverVersionNum = await session.describe();
       const ctx: RunContext = { ...base, session, serverMajor: Math.floor(result.serverVersionNum / 10000) };
       for (const [k, prelude] of preludes.entries()) {
-        options.onProgress?.({ phase: 'prelude', index: k + 1, total: preludes.length, path: prelude.path, status: 'start', elapsedMs: elapsed() });
+        progress('prelude', k + 1, preludes.length, prelude.path, 'start');
         const done = await runFile(prelude, ctx);
         result.preludes.push(done);
         completed.push(done);
-        options.onProgress?.({ phase: 'prelude', index: k + 1, total: preludes.length, path: prelude.path, status: 'done', elapsedMs: elapsed() });
+        progress('prelude', k + 1, preludes.length, prelude.path, 'done');
       }
     } finally {
       await session.close();
@@ -52,7 +53,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
 
   const session = await openMigrationSession(db, settingsOptions, options);
   try {
-    if (!result.serverVersionNum) result.serverVersionNum = await serverVersionNum(session.client);
+    if (!result.serverVersionNum) result.serverVersionNum = await session.describe();
     if (options.historyTable) {
       await createHistoryTable(session, options.historyTable);
       result.historyTable = options.historyTable;
@@ -61,7 +62,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
     const ctx: RunContext = { ...base, session, serverMajor: Math.floor(result.serverVersionNum / 10000) };
     const total = set.migrations.length;
     for (const [k, m] of set.migrations.entries()) {
-      options.onProgress?.({ phase: 'migration', index: k + 1, total, path: m.path, status: 'start', elapsedMs: elapsed() });
+      progress('migration', k + 1, total, m.path, 'start');
       const file: FileSource = {
         phase: 'migration',
         path: m.path,
@@ -74,12 +75,12 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
       const done = await runFile(file, ctx);
       result.files.push(done);
       completed.push(done);
-      options.onProgress?.({ phase: 'migration', index: k + 1, total, path: m.path, status: 'done', elapsedMs: elapsed() });
+      progress('migration', k + 1, total, m.path, 'done');
     }
   } finally {
     await session.close();
   }
-  result.durationMs = elapsed();
+  result.durationMs = performance.now() - started;
   return result;
 }
 
@@ -155,11 +156,6 @@ async function diagnoseSessionOptions(db: Database, options: ReplayOptions): Pro
   } finally {
     await probe.end();
   }
-}
-
-async function serverVersionNum(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`);
-  return Number(rows[0]?.v);
 }
 
 async function createHistoryTable(session: Session, kind: keyof typeof historyTableSql): Promise<void> {

@@ -58,7 +58,7 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
   // Preludes are the platform's own SQL, never templates.
   const rendered = file.phase === 'migration' ? prepare(file, () => renderTemplates(file.sql, ctx.vars, ctx.templates)) : identity(file.sql);
   const map = new SourceMap(file, rendered);
-  const { statements } = prepare(file, () => splitSql(rendered.text), rendered);
+  const { statements } = prepare(file, () => splitSql(rendered.text, { standardConformingStrings: ctx.session.standardConformingStrings }), rendered);
   const traits = statements.map((s) => classifyStatement(s.words, s.text, ctx.serverMajor));
   const plan = planFile(file.mode, traits);
   const notices: ReplayNotice[] = [];

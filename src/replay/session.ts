@@ -78,6 +78,11 @@ export type NoticeSink = (notice: ServerMessage, completed: number) => void;
 export class Session {
   /** Transaction status from the last ReadyForQuery: I idle, T in a transaction, E in a failed one. */
   txStatus: 'I' | 'T' | 'E' = 'I';
+  /**
+   * The server's standard_conforming_strings, which decides how backslashes in '...' are lexed;
+   * followed from ParameterStatus messages, as psql does. Read at start by `describe()`.
+   */
+  standardConformingStrings = true;
   /** Set when the connection broke; later runs fail at once. */
   lost: Error | undefined;
   private current: SimpleQuery | undefined;
@@ -89,6 +94,18 @@ export class Session {
     client.connection.on('readyForQuery', (message: { status?: string }) => {
       if (message.status === 'I' || message.status === 'T' || message.status === 'E') this.txStatus = message.status;
     });
+    client.connection.on('parameterStatus', (message: { parameterName?: string; parameterValue?: string }) => {
+      if (message.parameterName === 'standard_conforming_strings') this.standardConformingStrings = message.parameterValue !== 'off';
+    });
+  }
+
+  /** Reads the server version and the settings the lexer depends on; returns server_version_num. */
+  async describe(): Promise<number> {
+    const { rows } = await this.client.query<{ v: string; scs: string }>(
+      `SELECT current_setting('server_version_num') AS v, current_setting('standard_conforming_strings') AS scs`,
+    );
+    this.standardConformingStrings = rows[0]?.scs !== 'off';
+    return Number(rows[0]?.v);
   }
 
   /** Sends `text` as one simple-query message; `copyData` answers a COPY ... FROM stdin in it. */

@@ -286,6 +286,18 @@ describe('replay: transactions', () => {
   });
 });
 
+describe('replay: lexing follows the session', () => {
+  it('splits later files with standard_conforming_strings as the server reports it', async () => {
+    const set = migrationSet([
+      { path: '001.sql', sql: 'set standard_conforming_strings = off;', transaction: 'none' },
+      { path: '002.sql', sql: "create table t as select 'it\\'s; fine' as v;" },
+    ]);
+    const result = await replay(set, db);
+    expect(result.files[1]?.statements).toBe(1);
+    expect((await client.query('select v from t')).rows).toEqual([{ v: "it's; fine" }]);
+  });
+});
+
 describe('replay: COPY FROM stdin', () => {
   it('loads inline data (also CRLF) and continues after the \\. line', async () => {
     const sql = 'create table t (a int, b text);\ncopy t (a, b) from stdin;\n1\tone\n2\t\\N\n\\.\ncopy t from stdin with (format csv);\r\n3,"th;ree"\r\n\\.\r\ninsert into t values (4, \'four\');\n';
