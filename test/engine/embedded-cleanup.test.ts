@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { holdEngine, processAlive, processesMentioning, processesIn, processUid, waitFor } from './helpers.js';
 
@@ -37,5 +38,28 @@ describe('embedded engine leaves nothing behind', () => {
     expect(processesMentioning(tempDir!)).toEqual([]);
     // Backends and auxiliary processes included.
     expect(processesIn(`${tempDir!}/data`)).toEqual([]);
+  });
+});
+
+describe('embedded engines in several processes', () => {
+  test('two processes racing to build the initdb template both start, and one template remains', async () => {
+    const base = mkdtempSync('/tmp/pgsquash-race-');
+    chmodSync(base, 0o755);
+    try {
+      // A fresh TMPDIR: both processes find no template and run initdb at the same time.
+      const [a, b] = await Promise.all([holdEngine(['embedded'], { TMPDIR: base }), holdEngine(['embedded'], { TMPDIR: base })]);
+      expect(path.dirname(a.info.tempDir!)).toBe(base);
+      expect(a.info.tempDir).not.toBe(b.info.tempDir);
+      const cache = readdirSync(base).filter((e) => e.startsWith('pgsquash-initdb-cache-'));
+      expect(cache).toHaveLength(1);
+      const templates = readdirSync(path.join(base, cache[0]!));
+      expect(templates).toHaveLength(1);
+      expect(templates[0]).toMatch(/^17-[0-9a-f]{16}$/);
+      for (const held of [a, b]) process.kill(held.info.pid, 'SIGTERM');
+      await Promise.all([a.exited, b.exited]);
+      expect(readdirSync(base).filter((e) => e.startsWith('pgsquash-'))).toEqual(cache);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });
