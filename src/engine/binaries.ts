@@ -45,7 +45,21 @@ export function systemMajors(): Map<number, string> {
   return found;
 }
 
-export async function describeBinaries(binDir: string, source: PgBinaries['source']): Promise<PgBinaries> {
+/** `postgres --version` once per folder and process: tests and workflows start many engines. */
+const described = new Map<string, Promise<PgBinaries>>();
+
+export function describeBinaries(binDir: string, source: PgBinaries['source']): Promise<PgBinaries> {
+  const key = `${source}\0${binDir}`;
+  let found = described.get(key);
+  if (!found) {
+    found = readBinaries(binDir, source);
+    described.set(key, found);
+    found.catch(() => described.delete(key));
+  }
+  return found;
+}
+
+async function readBinaries(binDir: string, source: PgBinaries['source']): Promise<PgBinaries> {
   for (const tool of ['postgres', 'initdb']) {
     if (!existsSync(path.join(binDir, tool))) {
       throw new EngineUnavailableError(`${path.join(binDir, tool)} not found`, [

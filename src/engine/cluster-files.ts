@@ -24,7 +24,14 @@ export interface RunAs {
   gid: number;
 }
 
-export async function unprivilegedUser(): Promise<RunAs | undefined> {
+let runAsLookup: Promise<RunAs | undefined> | undefined;
+
+export function unprivilegedUser(): Promise<RunAs | undefined> {
+  runAsLookup ??= lookupUnprivilegedUser();
+  return runAsLookup;
+}
+
+async function lookupUnprivilegedUser(): Promise<RunAs | undefined> {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
   for (const user of ['postgres', 'nobody']) {
     try {

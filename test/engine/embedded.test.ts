@@ -265,3 +265,24 @@ test('clusters live in /dev/shm when it has 4 GiB free and TMPDIR is unset, else
     await engine.close();
   }
 });
+
+test.runIf(asRoot)('a TMPDIR the postgres user cannot enter is passed over for one it can', async () => {
+  const closed = mkdtempSync(path.join('/tmp', 'pgsquash-closed-'));
+  chmodSync(closed, 0o700);
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = closed;
+  try {
+    const engine = (await createEngine({ kind: 'embedded' })) as EmbeddedEngine;
+    try {
+      expect(engine.tempDir.startsWith(`${closed}/`)).toBe(false);
+      expect(path.dirname(engine.tempDir)).toBe('/tmp');
+    } finally {
+      await engine.close();
+    }
+    expect(readdirSync(closed)).toEqual([]);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(closed, { recursive: true, force: true });
+  }
+});
