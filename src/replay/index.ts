@@ -53,7 +53,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
 
   const session = await openMigrationSession(db, settingsOptions, options);
   try {
-    if (!result.serverVersionNum) result.serverVersionNum = await session.describe();
+    result.serverVersionNum = await session.describe();
     if (options.historyTable) {
       await createHistoryTable(session, options.historyTable);
       result.historyTable = options.historyTable;
@@ -121,12 +121,20 @@ export function startupOptions(settings: Record<string, string>, role: string | 
 async function openMigrationSession(db: Database, settingsOptions: string, options: ReplayOptions): Promise<Session> {
   const existing = typeof db.config.options === 'string' ? db.config.options : '';
   const combined = [existing, settingsOptions].filter(Boolean).join(' ');
+  let client: pg.Client;
   try {
-    return new Session(await db.connect(combined ? { options: combined } : {}));
+    client = await db.connect(combined ? { options: combined } : {});
   } catch (error) {
     if (!settingsOptions) throw error;
     throw (await diagnoseSessionOptions(db, options)) ?? error;
   }
+  // Some servers (PGlite's socket) ignore startup options: set them again in the session.
+  const statements = [
+    ...Object.entries(options.settings ?? {}).map(([name, value]) => `SELECT set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, false)`),
+    ...(options.role !== undefined ? [`SET ROLE ${pg.escapeIdentifier(options.role)}`] : []),
+  ];
+  if (statements.length > 0) await client.query(statements.join('; '));
+  return new Session(client);
 }
 
 /**

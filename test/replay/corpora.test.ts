@@ -8,6 +8,7 @@ import { loadModule, parseSync } from 'libpg-query';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discover/index.js';
 import { createEngine } from '../../src/engine/index.js';
+import { startPglite } from '../../src/engine/pglite.js';
 import { ReplayFailedError, replay, splitSql, type ReplayOptions } from '../../src/replay/index.js';
 import { renderTemplates } from '../../src/replay/templates.js';
 import { corporaRoot, haveCorpora } from '../helpers/paths.js';
@@ -136,6 +137,35 @@ describe.skipIf(!haveCorpora)(`replay corpora in ${corporaRoot}`, () => {
       }
     });
   }
+});
+
+describe.skipIf(!haveCorpora)('chatbot-ui on PGlite (pgvector built in, empty http stub)', () => {
+  it('replays the Supabase platform and all 25 files; counts match SOURCE.md', async () => {
+    const engine = await startPglite({ stubExtensions: ['http'] });
+    try {
+      const db = await engine.createDatabase();
+      const platform = cases.find((c) => c.name === 'chatbot-ui')?.steps.slice(0, 2) ?? [];
+      for (const step of platform) await replay(await discover(corpus(step.dir)), db, step.options);
+      // PGlite serves every connection from one backend, so the storage runner's search_path would
+      // carry over; give the app the search_path its role has on Supabase (supabase-roles.sql).
+      const app = await replay(await discover(corpus('chatbot-ui/migrations')), db, { settings: { search_path: '"$user", public, extensions' } });
+      figures.push(`chatbot-ui (PGlite) | ${app.files.length} | ok | ${(app.durationMs / 1000).toFixed(2)}`);
+      const client = await db.connect();
+      try {
+        const { rows } = await client.query(
+          `SELECT (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public') AS tables,
+                  (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND rowsecurity) AS rls_tables,
+                  (SELECT count(*)::int FROM pg_policies) AS policies`,
+        );
+        // SOURCE.md, created by this corpus: tables 26, RLS tables 26, policies 60 (the platform has none)
+        expect(rows).toEqual([{ tables: 26, rls_tables: 26, policies: 60 }]);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await engine.close();
+    }
+  });
 });
 
 describe.skipIf(!haveCorpora)('splitSql agrees with the PostgreSQL parser (libpg-query) on every corpus file', () => {
