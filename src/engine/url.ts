@@ -2,6 +2,7 @@ import { EngineUnavailableError, UsageError } from '../errors.js';
 import { createServerDatabase, openClient, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
 import { redactError, redactUrl } from './redact.js';
+import { startScratchWatchdog } from './scratch-watchdog.js';
 import type { Database, Engine, EngineOptions } from './types.js';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -56,12 +57,16 @@ export async function startUrlEngine(options: EngineOptions): Promise<Engine> {
     check: () => undefined,
   };
   const open = new Set<Database>();
+  // Covers kill -9 of pgsquash, where no handler of ours runs.
+  const watchdog = startScratchWatchdog(url.toString(), facts.versionNum);
   const registration = track(`scratch databases on ${where}`, async () => {
     const failures: string[] = [];
     for (const db of [...open].reverse()) {
       await db.drop().catch((error: Error) => failures.push(error.message));
     }
+    // With failures the watchdog stays armed and retries the drops when we exit.
     if (failures.length) throw new EngineUnavailableError('could not drop every scratch database', failures);
+    watchdog.dismiss();
   });
   let created = 0;
   let closed = false;
@@ -78,7 +83,12 @@ export async function startUrlEngine(options: EngineOptions): Promise<Engine> {
       if (closed) throw new EngineUnavailableError('the url engine is closed');
       created++;
       const name = options.scratchName ? (created === 1 ? options.scratchName : `${options.scratchName}_${created}`) : scratchName(prefix);
-      const db = await createServerDatabase(access, name, () => open.delete(db));
+      const db = await createServerDatabase(access, name, () => {
+        open.delete(db);
+        watchdog.forget(name);
+      });
+      // Only after CREATE succeeded: a name that already existed is someone else's database.
+      watchdog.add(name);
       open.add(db);
       return db;
     },

@@ -4,7 +4,7 @@ import { startEmbedded, type EmbeddedEngine } from '../../src/engine/embedded.js
 import { createEngine, describeEngine, type Database, type Engine } from '../../src/engine/index.js';
 import { redactError, redactText, redactUrl } from '../../src/engine/redact.js';
 import { EngineUnavailableError, UsageError } from '../../src/errors.js';
-import { holdEngine } from './helpers.js';
+import { holdEngine, waitFor } from './helpers.js';
 
 /**
  * An embedded cluster plays "the user's server": it has a password, an application database the
@@ -159,6 +159,14 @@ describe('url engine against an existing server', () => {
     expect((await held.exited).code).toBe(143);
     expect(await databasesOnServer()).not.toContain(held.info.database);
     expect(held.output()).not.toContain(password);
+  });
+
+  test('kill -9 of a process using the url engine: its watchdog drops the scratch database', async () => {
+    const held = await holdEngine(['url'], { HOLD_URL: userUrl });
+    expect(await databasesOnServer()).toContain(held.info.database);
+    process.kill(held.info.pid, 'SIGKILL');
+    await held.exited;
+    await waitFor('the scratch database to be dropped', async () => !(await databasesOnServer()).includes(held.info.database));
   });
 
   test('nothing the engine produced in these tests contains the password', () => {
