@@ -52,7 +52,13 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
         return;
       }
       await postmaster?.stop();
-      await rm(tempDir, { recursive: true, force: true });
+      try {
+        await rm(tempDir, { recursive: true, force: true });
+      } catch {
+        // e.g. a cp or initdb we were interrupted in still writes there: the watchdog retries
+        watchdog.abandon();
+        return;
+      }
       watchdog.dismiss();
     },
     () => {
