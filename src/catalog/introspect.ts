@@ -16,7 +16,7 @@ export interface IntrospectOptions {
 export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
   const version = await serverVersionNum(client);
   return inCatalogSession(client, async () => {
-    const objects = await readObjects(client, version);
+    const { objects } = await readObjects(client, version);
     return {
       serverVersionNum: version,
       objects,
@@ -34,7 +34,7 @@ export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
 export async function introspect(client: pg.Client, options: IntrospectOptions = {}): Promise<Catalog> {
   const version = await serverVersionNum(client);
   return inCatalogSession(client, async () => {
-    const all = await readObjects(client, version);
+    const { objects: all, preinstalled } = await readObjects(client, version);
     const identities = await readIdentities(client, version);
     const covered = new Set<string>();
     for (const o of all) {
@@ -45,7 +45,9 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
     const uncovered = identities.filter((id) => !covered.has(id) && !existed.has(id));
     if (uncovered.length > 0) throw new UncoveredObjectsError(uncovered);
 
-    const { objects, changed, removed } = delta(options.before?.objects ?? [], all);
+    const byId = new Map(all.map((o) => [o.id, o]));
+    const baseline = options.before?.objects ?? preinstalled.map((id) => byId.get(id)!);
+    const { objects, changed, removed } = delta(baseline, all);
     if (!options.includeData) return { serverVersionNum: version, objects, changed, removed, data: null, sequences: null };
     // Rows of new tables, plus pre-existing tables whose rows the migrations changed.
     const digestsBefore = options.before?.tableDigests ?? {};

@@ -5,12 +5,17 @@ import { identitiesQuery } from './queries/identities.js';
 import type { KindRow } from './kinds/types.js';
 import { introspectors } from './registry.js';
 
-/** Reads every covered object of the database into the model, with dependencies. */
-export async function readObjects(client: pg.Client, version: number): Promise<AnyObject[]> {
+/**
+ * Reads every covered object of the database into the model, with dependencies; also the ids of
+ * objects initdb made (which a database without a before-snapshot must not count as created).
+ */
+export async function readObjects(client: pg.Client, version: number): Promise<{ objects: AnyObject[]; preinstalled: string[] }> {
   const objects: AnyObject[] = [];
+  const preinstalled: string[] = [];
   for (const kind of introspectors) {
     const { rows } = await client.query<KindRow>(kind.query(version));
     for (const row of rows) {
+      if (row.preinstalled) preinstalled.push(row.id);
       objects.push({
         id: row.id,
         kind: row.kind,
@@ -41,7 +46,7 @@ export async function readObjects(client: pg.Client, version: number): Promise<A
     set.add(to);
   }
   for (const o of objects) o.deps = [...(deps.get(o.id) ?? [])].sort();
-  return sortObjects(objects);
+  return { objects: sortObjects(objects), preinstalled };
 }
 
 export function sortObjects<T extends { id: string }>(objects: T[]): T[] {

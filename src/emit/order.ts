@@ -1,6 +1,10 @@
 import { DependencyCycleError } from './errors.js';
 import type { SortKey, Step } from './step.js';
 
+function groupOf(s: Step): string {
+  return `${s.key[0]}\u0000${s.key[1]}\u0000${s.key[2]}`;
+}
+
 function compareKeys(a: Step, b: Step): number {
   const x: SortKey = a.key;
   const y: SortKey = b.key;
@@ -78,21 +82,43 @@ export function orderSteps(steps: Step[]): Step[] {
     }
   }
   const ready = new ReadyHeap();
+  // Ready steps by group, so a table's indexes, triggers and comments follow it as soon as they
+  // can, ahead of other ready steps with smaller keys (a function that takes the table's row type).
+  const readyInGroup = new Map<string, Step[]>();
+  const taken = new Set<Step>();
+  const makeReady = (s: Step) => {
+    ready.push(s);
+    const g = groupOf(s);
+    readyInGroup.set(g, [...(readyInGroup.get(g) ?? []), s]);
+  };
   const waiting = new Map<Step, number>();
   for (const s of steps) {
     const n = blockers.get(s)!.size;
-    if (n === 0) ready.push(s);
+    if (n === 0) makeReady(s);
     else waiting.set(s, n);
   }
   const ordered: Step[] = [];
-  while (ready.size > 0) {
-    const s = ready.pop();
-    ordered.push(s);
-    for (const d of dependents.get(s) ?? []) {
+  let group: string | undefined;
+  for (;;) {
+    let next: Step | undefined;
+    const local = group === undefined ? undefined : readyInGroup.get(group)?.filter((s) => !taken.has(s));
+    if (local?.length) next = local.reduce((a, b) => (compareKeys(a, b) <= 0 ? a : b));
+    else {
+      while (ready.size > 0 && !next) {
+        const s = ready.pop();
+        if (!taken.has(s)) next = s;
+      }
+    }
+    if (!next) break;
+    taken.add(next);
+    group = groupOf(next);
+    readyInGroup.set(group, (readyInGroup.get(group) ?? []).filter((s) => s !== next));
+    ordered.push(next);
+    for (const d of dependents.get(next) ?? []) {
       const n = waiting.get(d)! - 1;
       if (n === 0) {
         waiting.delete(d);
-        ready.push(d);
+        makeReady(d);
       } else waiting.set(d, n);
     }
   }

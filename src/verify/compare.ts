@@ -60,8 +60,9 @@ function differingFields(x: AnyObject, y: AnyObject): string[] {
 }
 
 function ddlOf(catalog: Catalog): (o: AnyObject) => string {
-  // Rendered as a creation in isolation, so the text is the same whichever catalog it sits in.
-  const ctx = emitContext({ objects: catalog.objects, changed: [] });
+  // Each object rendered on its own (nothing counts as created with its parent), so a column shows
+  // as ADD COLUMN rather than vanishing into its table's CREATE TABLE.
+  const ctx = emitContext({ objects: catalog.objects, changed: catalog.objects.map((o) => ({ before: o, after: o })) });
   return (o) => objectSteps(o, ctx).map((s) => s.sql).join('\n');
 }
 

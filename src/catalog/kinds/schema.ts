@@ -6,7 +6,8 @@ export const schemas: KindIntrospector = {
   query: () => `
 SELECT ${idOf(cls('pg_namespace'), 'n.oid')} AS id, 'schema' AS kind, n.nspname AS schema, n.nspname AS name,
   NULL AS parent, ${ownerOf('n.nspowner')} AS owner,
-  pg_catalog.json_build_object('qname', pg_catalog.quote_ident(n.nspname)) AS def, NULL AS covers
+  pg_catalog.json_build_object('qname', pg_catalog.quote_ident(n.nspname)) AS def, NULL AS covers,
+  n.oid < 16384 AS preinstalled
 FROM pg_catalog.pg_namespace n
 WHERE ${userSchema('n.nspname')} AND ${notExtensionMember('pg_namespace', 'n.oid')}
 ORDER BY n.nspname`,

@@ -14,6 +14,8 @@ export interface KindRow {
   owner: string | null;
   def: unknown;
   covers: string[] | null;
+  /** Made by initdb (the public schema): present in every fresh database, never emitted as new. */
+  preinstalled?: boolean;
 }
 
 export interface KindIntrospector {

@@ -5,6 +5,9 @@ import { cls, idOf } from './common.js';
  * every such object (minus extension members and internal parts) and subtracts what the model
  * covers; what is left is reported by name. Adding a catalog here only widens the guard.
  */
+const extensionFamily = (family: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_opfamily')} AND e.objid = ${family} AND e.deptype = 'e')`;
+
 const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_namespace', where: `nspname !~ '^pg_(toast_)?temp_' AND nspname <> 'pg_toast'` },
   { catalog: 'pg_class', where: `relnamespace <> 'pg_toast'::pg_catalog.regnamespace AND relpersistence <> 't'
@@ -31,8 +34,9 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_opclass' },
   { catalog: 'pg_opfamily' },
   { catalog: 'pg_operator' },
-  { catalog: 'pg_amop' },
-  { catalog: 'pg_amproc' },
+  // Loose members of an operator family belong to it; an extension's family brings its own.
+  { catalog: 'pg_amop', where: extensionFamily('o.amopfamily') },
+  { catalog: 'pg_amproc', where: extensionFamily('o.amprocfamily') },
   { catalog: 'pg_am' },
   { catalog: 'pg_cast' },
   { catalog: 'pg_conversion' },
