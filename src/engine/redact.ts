@@ -7,17 +7,16 @@ const MASK = '***';
 
 /** `postgres://user:secret@host/db` → `postgres://user:***@host/db`; text that is no URL passes through `redactText`. */
 export function redactUrl(url: string): string {
+  let parsed: URL;
   try {
-    const parsed = new URL(url);
-    if (parsed.password) {
-      parsed.password = MASK;
-      return parsed.toString();
-    }
-    if (!/password=/i.test(parsed.search)) return url;
+    parsed = new URL(url);
   } catch {
-    // not a URL: fall through to the textual scrub
+    return redactText(url);
   }
-  return redactText(url);
+  if (!parsed.password && !parsed.searchParams.has('password')) return url;
+  if (parsed.password) parsed.password = MASK;
+  if (parsed.searchParams.has('password')) parsed.searchParams.set('password', MASK);
+  return parsed.toString().replaceAll(encodeURIComponent(MASK), MASK);
 }
 
 /**

@@ -182,6 +182,8 @@ describe('redaction helpers', () => {
     );
     expect(redactUrl('postgresql://alice@db.example/app')).toBe('postgresql://alice@db.example/app');
     expect(redactUrl('postgres://db.example/app?user=alice&password=hunter2')).toBe('postgres://db.example/app?user=alice&password=***');
+    expect(redactUrl('postgres://alice:one@db.example/app?password=two')).toBe('postgres://alice:***@db.example/app?password=***');
+    expect(redactUrl('not a url, but postgres://a:b@h/d inside')).toBe('not a url, but postgres://a:***@h/d inside');
   });
 
   test('redactText and redactError scrub URLs, key=value passwords and known secrets in free text', () => {
