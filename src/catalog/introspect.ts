@@ -41,7 +41,8 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
       covered.add(o.id);
       for (const c of o.covers) covered.add(c);
     }
-    const existed = new Set(options.before?.identities ?? []);
+    // Without a before-snapshot, initdb's own objects (and the public schema's privileges) existed.
+    const existed = new Set(options.before?.identities ?? [...preinstalled, ...identities.filter((id) => id.startsWith('privileges on schema public: '))]);
     const uncovered = identities.filter((id) => !covered.has(id) && !existed.has(id));
     if (uncovered.length > 0) throw new UncoveredObjectsError(uncovered);
 

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { AnyObject } from './model.js';
 import { dependenciesQuery } from './queries/dependencies.js';
-import { identitiesQuery } from './queries/identities.js';
+import { identitiesQuery, privilegesQuery } from './queries/identities.js';
 import type { KindRow } from './kinds/types.js';
 import { introspectors } from './registry.js';
 
@@ -55,5 +55,6 @@ export function sortObjects<T extends { id: string }>(objects: T[]): T[] {
 
 export async function readIdentities(client: pg.Client, version: number): Promise<string[]> {
   const { rows } = await client.query<{ id: string }>(identitiesQuery(version));
-  return rows.map((r) => r.id);
+  const privileges = await client.query<{ id: string }>(privilegesQuery());
+  return [...rows, ...privileges.rows].map((r) => r.id);
 }

@@ -81,6 +81,7 @@ export function subKey(obj: AnyObject, rank: number, ctx: EmitContext, name: str
   return parent ? [parent[0], parent[1], parent[2], rank, name] : [obj.schema, parentRank, obj.parent ?? obj.id, rank, name];
 }
 
+/** An object's main step; it follows its parent (pg_depend has no edge for comments, for one). */
 export function step(obj: AnyObject, sql: string, key: SortKey, extra: Partial<Step> = {}): Step {
-  return { id: obj.id, sql, deps: obj.deps, key, section: 'schema', ...extra };
+  return { id: obj.id, sql, deps: obj.parent ? [...obj.deps, obj.parent] : obj.deps, key, section: 'schema', ...extra };
 }

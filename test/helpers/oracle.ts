@@ -2,7 +2,9 @@
  * The independent oracle: pg_dump (Postgres 15 binaries) of two databases, compared as text.
  * Only the dump's comment banner lines (`--` lines outside COPY data) and pg_dump 15.18's random
  * `\restrict` / `\unrestrict` lines are dropped; rows inside each COPY block are sorted, since
- * physical row order is not part of the schema. pg_dump 15 can only dump servers up to 15.
+ * physical row order is not part of the schema, and so are the COPY blocks of a data dump (pg_dump
+ * orders tables with equal standing, e.g. in an FK cycle, by OID). pg_dump 15 can only dump
+ * servers up to 15.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -16,24 +18,29 @@ export async function pgDump(db: Database, mode: 'schema' | 'data', binDir = PG1
   const { stdout } = await run(path.join(binDir, 'pg_dump'), [mode === 'schema' ? '--schema-only' : '--data-only', '--dbname', db.url], {
     maxBuffer: 256 * 1024 * 1024,
   });
-  return normalizeDump(stdout);
+  return normalizeDump(stdout, mode === 'data');
 }
 
-export function normalizeDump(text: string): string {
+export function normalizeDump(text: string, sortCopyBlocks = false): string {
   const out: string[] = [];
+  const blocks: string[] = [];
   let copy: string[] | null = null;
   for (const line of text.split('\n')) {
     if (copy) {
       if (line === '\\.') {
-        out.push(...copy.sort(), line);
+        const [header, ...rows] = copy;
+        const block = [header!, ...rows.sort(), line].join('\n');
+        if (sortCopyBlocks) blocks.push(block);
+        else out.push(block);
         copy = null;
       } else copy.push(line);
       continue;
     }
     if (line.startsWith('--') || /^\\(un)?restrict\b/.test(line)) continue;
-    if (line.startsWith('COPY ') && line.endsWith('FROM stdin;')) copy = [];
-    out.push(line);
+    if (line.startsWith('COPY ') && line.endsWith('FROM stdin;')) copy = [line];
+    else out.push(line);
   }
+  if (sortCopyBlocks) out.push(...blocks.sort());
   // Dropping banners leaves runs of blank lines whose length carries no meaning.
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
 }

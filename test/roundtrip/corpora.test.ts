@@ -1,0 +1,75 @@
+/**
+ * Integration tier: the corpora that replay on plain Postgres, discovered and replayed by
+ * pgsquash's own stages, then baselined; the baseline must rebuild the same database under the
+ * model compare and the pg_dump 15 oracle (schema and data). Skips without ../shared/corpora.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { introspect, snapshot } from '../../src/catalog/index.js';
+import { discover } from '../../src/discover/index.js';
+import { emitBaseline } from '../../src/emit/index.js';
+import { createEngine, type Engine } from '../../src/engine/index.js';
+import { replay, type ReplayOptions } from '../../src/replay/index.js';
+import { compareCatalogs } from '../../src/verify/index.js';
+import { pgDump, psqlFile } from '../helpers/oracle.js';
+import { corporaRoot, haveCorpora, havePg15, PG15_BIN } from '../helpers/paths.js';
+
+const corpora: { name: string; dir: string; options?: ReplayOptions }[] = [
+  { name: 'crates-io', dir: 'crates-io/migrations' },
+  { name: 'langfuse', dir: 'langfuse/migrations' },
+  { name: 'marquez', dir: 'marquez/migrations' },
+  { name: 'harness', dir: 'harness/migrations', options: { historyTable: 'maragudk-migrate' } },
+];
+
+const figures: string[] = [];
+
+describe.skipIf(!haveCorpora || !havePg15)(`corpus baselines (${corporaRoot}, Postgres 15)`, () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await createEngine({ kind: 'embedded', pgBin: PG15_BIN });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    if (figures.length) console.log(['corpus | files | objects | baseline lines | introspect ms | emit ms', ...figures].join('\n'));
+  });
+
+  for (const c of corpora) {
+    it(`${c.name}: the baseline rebuilds the replayed database`, async () => {
+      const set = await discover(path.join(corporaRoot, c.dir));
+      const source = await engine.createDatabase('corpus');
+      const target = await engine.createDatabase('corpus');
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-corpus-'));
+      try {
+        const a = await source.connect();
+        const before = await snapshot(a);
+        await replay(set, source, c.options);
+        let t = performance.now();
+        const replayed = await introspect(a, { before, includeData: true });
+        const introspectMs = performance.now() - t;
+        await a.end();
+        t = performance.now();
+        const baseline = emitBaseline(replayed, { pgsquashVersion: '0.0.0-test', postgresMajor: engine.major, sourceFiles: set.migrations.length, inputDigest: 'test' });
+        const emitMs = performance.now() - t;
+        const file = path.join(dir, 'baseline.sql');
+        writeFileSync(file, baseline);
+
+        const b = await target.connect();
+        const targetBefore = await snapshot(b);
+        await psqlFile(target, file);
+        const rebuilt = await introspect(b, { before: targetBefore, includeData: true });
+        await b.end();
+        figures.push(`${c.name} | ${set.migrations.length} | ${replayed.objects.length} | ${baseline.split('\n').length} | ${introspectMs.toFixed(0)} | ${emitMs.toFixed(0)}`);
+
+        expect(compareCatalogs(replayed, rebuilt)).toEqual([]);
+        expect(await pgDump(target, 'schema')).toBe(await pgDump(source, 'schema'));
+        expect(await pgDump(target, 'data')).toBe(await pgDump(source, 'data'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+        await source.drop();
+        await target.drop();
+      }
+    });
+  }
+});
