@@ -1,9 +1,12 @@
 import { Option, type Command } from 'commander';
 import { migrationFormats, type MigrationFormat } from '../discover/types.js';
-import { engineKinds, type EngineOptions } from '../engine/types.js';
+import { engineKinds, type EngineKind } from '../engine/types.js';
 import { UsageError } from '../errors.js';
+import { historyTableKinds, type HistoryTableKind } from '../replay/index.js';
+import { registerSecret } from '../util/redact.js';
+import type { PipelineOptions } from '../workflow/options.js';
 
-/** Raw commander values; validated all at once by the `parse*` functions below. */
+/** Raw commander values; validated all at once by `parsePipelineOptions`. */
 export interface RawOptions {
   format?: string;
   orderFile?: string;
@@ -12,10 +15,15 @@ export interface RawOptions {
   pgBin?: string;
   image?: string;
   databaseUrl?: string;
+  scratchDb?: string;
+  preset?: string;
+  stubExtension?: string[];
   prelude?: string[];
   set?: string[];
   role?: string;
   var?: string[];
+  historyTable?: string;
+  templates?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -30,39 +38,36 @@ export function addDiscoverOptions(command: Command): Command {
 
 export function addEngineOptions(command: Command): Command {
   return command
-    .addOption(new Option('--engine <kind>', 'where to replay').choices([...engineKinds]).default('embedded'))
+    .addOption(
+      new Option('--engine <kind>', 'where to replay: auto picks a local engine that has every extension the migrations create')
+        .choices(['auto', ...engineKinds])
+        .default('auto'),
+    )
     .option('--pg-version <major>', 'Postgres major to run (embedded: an installed major; docker: image tag)')
     .option('--pg-bin <dir>', "a local install's binaries, e.g. /usr/lib/postgresql/15/bin")
     .option('--image <image>', 'docker: image to run (default postgres:<major>)')
-    .option('--database-url <url>', 'url: an existing server; pgsquash works only in a scratch database it creates');
+    .option('--database-url <url>', 'url: an existing server; pgsquash works only in scratch databases it creates and drops')
+    .option('--scratch-db <name>', 'url: name of the scratch database (default generated); refused if it exists')
+    .option('--preset <name>', 'platform preset run before the migrations (supabase), or none; default: detected')
+    .option('--stub-extension <name>', 'provide a stand-in for an extension no local engine has (repeatable)', collect);
 }
 
 export function addReplayOptions(command: Command): Command {
   return command
-    .option('--prelude <file>', 'SQL run before the migrations (repeatable)', collect)
-    .option('--set <name=value>', 'session setting for every migration, e.g. search_path=app,public (repeatable)', collect)
-    .option('--role <name>', 'run the migrations as this role')
-    .option('--var <name=value>', 'value for a Go-template placeholder such as {{ index .Options "Namespace" }} (repeatable)', collect);
+    .option('--prelude <file>', 'SQL run before the migrations, as superuser (repeatable)', collect)
+    .option('--set <name=value>', 'session setting for the migrations, e.g. search_path=app,public (repeatable)', collect)
+    .option('--role <name>', 'run the migrations as this role (SET ROLE)')
+    .option('--var <name=value>', 'value for a Go-template placeholder such as {{ index .Options "Namespace" }} (repeatable)', collect)
+    .addOption(new Option('--history-table <runner>', "create the runner's own history table first").choices([...historyTableKinds]))
+    .option('--no-templates', 'send files as written, even if they contain {{ }}');
 }
 
 export function addOutputOptions(command: Command): Command {
   return command.option('--json', 'print one JSON document for machines').option('-q, --quiet', 'print only results and errors');
 }
 
-export interface DiscoverConfig {
-  format?: MigrationFormat;
-  orderFile?: string;
-}
-
-export interface ReplayConfig {
-  preludes: string[];
-  settings: Record<string, string>;
-  role?: string;
-  vars: Record<string, string>;
-}
-
 /** Collects every problem in the options before failing, so users fix them in one go. */
-export function parseConfig(raw: RawOptions): { discover: DiscoverConfig; engine: EngineOptions; replay: ReplayConfig } {
+export function parsePipelineOptions(raw: RawOptions): PipelineOptions {
   const problems: string[] = [];
   const pairs = (flag: string, values: string[] | undefined) => {
     const out: Record<string, string> = {};
@@ -78,31 +83,38 @@ export function parseConfig(raw: RawOptions): { discover: DiscoverConfig; engine
     pgVersion = Number(raw.pgVersion);
     if (!Number.isInteger(pgVersion) || pgVersion < 10) problems.push(`--pg-version ${raw.pgVersion}: expected a Postgres major such as 15 or 17`);
   }
-  const kind = (raw.engine ?? 'embedded') as EngineOptions['kind'];
-  if (kind === 'url' && !raw.databaseUrl) problems.push('--engine url needs --database-url');
-  if (raw.databaseUrl && kind !== 'url') problems.push('--database-url is only used with --engine url');
-  if (raw.image && kind !== 'docker') problems.push('--image is only used with --engine docker');
-  if (raw.pgBin && kind !== 'embedded') problems.push('--pg-bin is only used with --engine embedded');
+  const engine = (raw.engine ?? 'auto') as EngineKind | 'auto';
+  if (engine === 'url' && !raw.databaseUrl) problems.push('--engine url needs --database-url');
+  if (raw.databaseUrl && engine !== 'url') problems.push('--database-url is only used with --engine url');
+  if (raw.scratchDb && engine !== 'url') problems.push('--scratch-db is only used with --engine url');
+  if (raw.image && engine !== 'docker') problems.push('--image is only used with --engine docker');
+  if (raw.pgBin && engine !== 'embedded' && engine !== 'auto') problems.push('--pg-bin is only used with --engine embedded');
+  if (raw.databaseUrl) {
+    try {
+      registerSecret(decodeURIComponent(new URL(raw.databaseUrl).password));
+    } catch {
+      problems.push('--database-url: not a URL (expected postgres://user:password@host:port/db)');
+    }
+  }
   const settings = pairs('--set', raw.set);
   const vars = pairs('--var', raw.var);
   if (problems.length > 0) throw new UsageError(problems.length === 1 ? problems[0]! : 'invalid options', problems.length === 1 ? [] : problems);
   return {
-    discover: {
-      ...(raw.format ? { format: raw.format as MigrationFormat } : {}),
-      ...(raw.orderFile ? { orderFile: raw.orderFile } : {}),
-    },
-    engine: {
-      kind,
-      ...(pgVersion !== undefined ? { pgVersion } : {}),
-      ...(raw.pgBin ? { pgBin: raw.pgBin } : {}),
-      ...(raw.image ? { image: raw.image } : {}),
-      ...(raw.databaseUrl ? { databaseUrl: raw.databaseUrl } : {}),
-    },
-    replay: {
-      preludes: raw.prelude ?? [],
-      settings,
-      ...(raw.role ? { role: raw.role } : {}),
-      vars,
-    },
+    ...(raw.format ? { format: raw.format as MigrationFormat } : {}),
+    ...(raw.orderFile ? { orderFile: raw.orderFile } : {}),
+    engine,
+    ...(pgVersion !== undefined ? { pgVersion } : {}),
+    ...(raw.pgBin ? { pgBin: raw.pgBin } : {}),
+    ...(raw.image ? { image: raw.image } : {}),
+    ...(raw.databaseUrl ? { databaseUrl: raw.databaseUrl } : {}),
+    ...(raw.scratchDb ? { scratchName: raw.scratchDb } : {}),
+    ...(raw.preset ? { preset: raw.preset } : {}),
+    ...(raw.stubExtension?.length ? { stubExtensions: raw.stubExtension } : {}),
+    ...(raw.prelude?.length ? { preludes: raw.prelude } : {}),
+    settings,
+    ...(raw.role ? { role: raw.role } : {}),
+    vars,
+    ...(raw.historyTable ? { historyTable: raw.historyTable as HistoryTableKind } : {}),
+    ...(raw.templates === false ? { templates: 'off' as const } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { EngineUnavailableError } from '../errors.js';
-import { redactError, redactUrl } from './redact.js';
+import { redactError, redactUrl } from '../util/redact.js';
 import type { Database } from './types.js';
 
 /** How an engine reaches its server; shared by the embedded, docker and url engines. */

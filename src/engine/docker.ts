@@ -7,7 +7,7 @@ import { bundledBinDir, BUNDLED_MAJOR, systemMajors } from './binaries.js';
 import { pidAlive } from './cluster-files.js';
 import { connectionUrl, createServerDatabase, readServerVersion, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
-import { redactError } from './redact.js';
+import { redactError } from '../util/redact.js';
 import type { Engine, EngineOptions } from './types.js';
 
 const PG_PORT = 5432;

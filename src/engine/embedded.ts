@@ -4,7 +4,8 @@ import { chown, mkdtemp, realpath, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { EngineUnavailableError } from '../errors.js';
-import { resolveBinaries } from './binaries.js';
+import { describeBinaries, resolveBinaries } from './binaries.js';
+import { stubbedBinDir } from './extensions/stubs.js';
 import { clusterBaseDir, pidAlive, prepareDataDir, SUPERUSER, unprivilegedUser } from './cluster-files.js';
 import { connectionUrl, createServerDatabase, openClient, readServerVersion, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
@@ -31,10 +32,14 @@ export interface EmbeddedEngine extends Engine {
  */
 export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEngine> {
   const started = performance.now();
-  const bins = await resolveBinaries({
+  const installed = await resolveBinaries({
     ...(options.pgBin ? { pgBin: options.pgBin } : {}),
     ...(options.pgVersion ? { pgVersion: options.pgVersion } : {}),
   });
+  // Stub extensions live in an overlay install (its own share/extension) beside the real binaries.
+  const bins = options.stubExtensions?.length
+    ? await describeBinaries(await stubbedBinDir(installed.binDir, options.stubExtensions), installed.source)
+    : installed;
   const runAs = await unprivilegedUser();
   const baseDir = await clusterBaseDir(runAs);
   // Real path: the watchdog and crash handling recognise backends by their working directory.

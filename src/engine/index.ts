@@ -3,7 +3,7 @@ import type { Engine, EngineKind, EngineOptions } from './types.js';
 
 export type { Database, Engine, EngineKind, EngineOptions } from './types.js';
 export { engineKinds } from './types.js';
-export { redactUrl, redactText } from './redact.js';
+export { redactUrl, redactText } from '../util/redact.js';
 
 type Starter = (options: EngineOptions) => Promise<Engine>;
 
@@ -15,6 +15,7 @@ const starters: Record<EngineKind, () => Promise<Starter>> = {
   embedded: async () => (await import('./embedded.js')).startEmbedded,
   docker: async () => (await import('./docker.js')).startDocker,
   url: async () => (await import('./url.js')).startUrlEngine,
+  pglite: async () => (await import('./pglite.js')).startPglite,
 };
 
 /** Starts (or connects to) the Postgres server the pipeline replays into. Always `close()` it. */

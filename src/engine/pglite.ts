@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import type { Extension, PGlite as PGliteInstance } from '@electric-sql/pglite';
+import type { Extension, PGlite as PGliteInstance, PGliteOptions } from '@electric-sql/pglite';
 import { EngineUnavailableError } from '../errors.js';
 import { BUNDLED_MAJOR, bundledBinDir } from './binaries.js';
 import { readStub } from './extensions/stubs.js';
@@ -76,8 +76,9 @@ export async function startPglite(options: PgliteOptions = {}): Promise<PgliteEn
   const stubs = (options.stubExtensions ?? []).filter((name) => !extensions[name]).map(readStub);
   const template = await ensureTemplate(PGlite);
   // Compiling the WebAssembly once saves every later instance a few hundred milliseconds.
-  // (The project's lib settings type WebAssembly but do not declare its global value.)
-  const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module> } }).WebAssembly;
+  // The project's lib settings (ES2023, no DOM) do not declare WebAssembly; take its type from PGlite's options.
+  type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+  const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
   const pgliteWasmModule = await wasm.compile(await readFile(path.join(pglitePackageDir(), 'dist', 'pglite.wasm'))).catch(() => undefined);
 
   type Open = { db: PGliteInstance; server: InstanceType<typeof PGLiteSocketServer> };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 
-export const engineKinds = ['embedded', 'docker', 'url'] as const;
+export const engineKinds = ['embedded', 'docker', 'url', 'pglite'] as const;
 export type EngineKind = (typeof engineKinds)[number];
 
 export interface EngineOptions {
@@ -15,6 +15,8 @@ export interface EngineOptions {
   databaseUrl?: string;
   /** url: exact name of the first scratch database (later ones get `_2`, `_3`, ...); default generated. */
   scratchName?: string;
+  /** Stand-in extensions (presets/stubs) the server must offer, e.g. pg_net for a Supabase replay. */
+  stubExtensions?: string[];
   /** Called with one-line progress messages (engine started, ...). Never receives secrets. */
   log?: (message: string) => void;
 }

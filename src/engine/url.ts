@@ -1,7 +1,7 @@
 import { EngineUnavailableError, UsageError } from '../errors.js';
 import { createServerDatabase, openClient, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
-import { redactError, redactUrl } from './redact.js';
+import { redactError, redactUrl } from '../util/redact.js';
 import { startScratchWatchdog } from './scratch-watchdog.js';
 import type { Database, Engine, EngineOptions } from './types.js';
 

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmbedded, type EmbeddedEngine } from '../../src/engine/embedded.js';
 import { createEngine, describeEngine, type Database, type Engine } from '../../src/engine/index.js';
-import { redactError, redactText, redactUrl } from '../../src/engine/redact.js';
+import { redactError, redactText, redactUrl } from '../../src/util/redact.js';
 import { EngineUnavailableError, UsageError } from '../../src/errors.js';
 import { holdEngine, waitFor } from './helpers.js';
 

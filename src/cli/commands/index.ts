@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { registerBaseline } from './baseline.js';
 import { registerPlan } from './plan.js';
 import { registerReplay } from './replay.js';
 
-export type SetExitCode = (code: number) => void;
-
 /** Every command is a thin layer over one library function. */
-export function registerCommands(program: Command, setExit: SetExitCode): void {
-  registerPlan(program, setExit);
-  registerReplay(program, setExit);
+export function registerCommands(program: Command): void {
+  registerPlan(program);
+  registerReplay(program);
+  registerBaseline(program);
 }

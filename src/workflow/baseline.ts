@@ -1,0 +1,162 @@
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
+import type { MigrationSet } from '../discover/types.js';
+import { emitBaseline } from '../emit/index.js';
+import { describeEngine, type Database, type Engine } from '../engine/index.js';
+import { replay, type ReplayOptions, type ReplayResult } from '../replay/index.js';
+import { compareCatalogs, type Difference } from '../verify/index.js';
+import { VERSION } from '../version.js';
+import type { PipelineOptions } from './options.js';
+import { inputDigest, prepareRun, startEngine, type PreparedRun } from './prepare.js';
+
+export interface BaselineOptions extends PipelineOptions {
+  /** Leave out the reference-data section. */
+  schemaOnly?: boolean;
+  /** Emit OWNER TO lines. */
+  owners?: boolean;
+  /** Skip applying the baseline to a fresh database and comparing (not recommended). */
+  verify?: boolean;
+  /** Shown as the baseline's path in messages about it (it is not written here). */
+  outputPath?: string;
+}
+
+export interface PhaseTimings {
+  engineStartMs: number;
+  replayMs: number;
+  introspectMs: number;
+  emitMs: number;
+  verifyMs: number;
+  totalMs: number;
+}
+
+export interface BaselineResult {
+  set: MigrationSet;
+  prepared: PreparedRun;
+  engine: string;
+  sql: string;
+  catalog: Catalog;
+  replay: ReplayResult;
+  /** Empty when verified equal; null when verification was skipped. */
+  differences: Difference[] | null;
+  stats: { objects: number; objectsByKind: Record<string, number>; dataTables: number; dataRows: number; lines: number };
+  timings: PhaseTimings;
+}
+
+/**
+ * `pgsquash baseline`: replay the set, read what the migrations made, emit the baseline, then
+ * (unless told not to) prove it: apply it to a fresh database after the same preludes and compare
+ * the two catalogs object by object. Writes nothing; the caller decides what to do with `sql`.
+ */
+export async function buildBaseline(dir: string, options: BaselineOptions = {}): Promise<BaselineResult> {
+  const t0 = performance.now();
+  const prepared = await prepareRun(dir, options);
+  const engine = await startEngine(prepared, options);
+  try {
+    return await baselineOn(engine, prepared, options, t0);
+  } finally {
+    await engine.close();
+  }
+}
+
+export async function baselineOn(engine: Engine, prepared: PreparedRun, options: BaselineOptions, t0 = performance.now()): Promise<BaselineResult> {
+  const tEngine = performance.now();
+  const includeData = !options.schemaOnly;
+  const replayed = await replayAndIntrospect(engine, prepared.set, prepared.replay, includeData);
+  const tIntrospected = performance.now();
+  const sql = emitBaseline(
+    replayed.catalog,
+    { pgsquashVersion: VERSION, postgresMajor: engine.major, sourceFiles: prepared.set.migrations.length, inputDigest: inputDigest(prepared.set) },
+    { ...(options.schemaOnly ? { schemaOnly: true } : {}), ...(options.owners ? { owners: true } : {}) },
+  );
+  const tEmitted = performance.now();
+  let differences: Difference[] | null = null;
+  if (options.verify !== false) {
+    const rebuilt = await applyBaseline(engine, sql, prepared.replay, includeData, options.outputPath ?? 'baseline.sql');
+    differences = compareCatalogs(replayed.catalog, rebuilt);
+  }
+  const tVerified = performance.now();
+  const objectsByKind: Record<string, number> = {};
+  for (const o of replayed.catalog.objects) objectsByKind[o.kind] = (objectsByKind[o.kind] ?? 0) + 1;
+  const data = replayed.catalog.data ?? [];
+  return {
+    set: prepared.set,
+    prepared,
+    engine: describeEngine(engine),
+    sql,
+    catalog: replayed.catalog,
+    replay: replayed.result,
+    differences,
+    stats: {
+      objects: replayed.catalog.objects.length,
+      objectsByKind: Object.fromEntries(Object.entries(objectsByKind).sort(([a], [b]) => a.localeCompare(b))),
+      dataTables: data.length,
+      dataRows: data.reduce((n, t) => n + t.rows.length, 0),
+      lines: sql.split('\n').length - 1,
+    },
+    timings: {
+      engineStartMs: tEngine - t0,
+      replayMs: replayed.replayMs,
+      introspectMs: replayed.introspectMs,
+      emitMs: tEmitted - tIntrospected,
+      verifyMs: tVerified - tEmitted,
+      totalMs: tVerified - t0,
+    },
+  };
+}
+
+interface Replayed {
+  catalog: Catalog;
+  result: ReplayResult;
+  replayMs: number;
+  introspectMs: number;
+}
+
+/** Replays into a fresh database, snapshotting after the preludes, then reads the delta. */
+export async function replayAndIntrospect(engine: Engine, set: MigrationSet, options: ReplayOptions, includeData: boolean): Promise<Replayed> {
+  const db = await engine.createDatabase('pgsquash_replay');
+  try {
+    const t0 = performance.now();
+    let before: CatalogSnapshot | undefined;
+    const result = await replay(set, db, { ...options, onPreludesDone: async ({ db: target }) => {
+        before = await withClient(target, snapshot);
+      },
+    });
+    const t1 = performance.now();
+    const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData }));
+    return { catalog, result, replayMs: t1 - t0, introspectMs: performance.now() - t1 };
+  } finally {
+    await db.drop();
+  }
+}
+
+/**
+ * Applies `sql` to a fresh database that ran the same preludes, and reads it back. The baseline
+ * goes through the replay stage as one transactional file, so a failure points at its line.
+ */
+export async function applyBaseline(engine: Engine, sql: string, options: ReplayOptions, includeData: boolean, shownPath: string): Promise<Catalog> {
+  const set: MigrationSet = {
+    root: process.cwd(),
+    format: 'numbered',
+    formatReason: 'the baseline',
+    migrations: [
+      { version: '0', name: 'baseline', path: shownPath, absPath: shownPath, sql, startLine: 1, transaction: 'transaction', format: 'numbered', sha256: '' },
+    ],
+    diagnostics: [],
+    ignored: [],
+  };
+  const preludesOnly: ReplayOptions = {
+    ...(options.preludes ? { preludes: options.preludes } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
+  };
+  return (await replayAndIntrospect(engine, set, preludesOnly, includeData)).catalog;
+}
+
+async function withClient<T>(db: Database, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

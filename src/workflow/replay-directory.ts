@@ -1,0 +1,29 @@
+import type { MigrationSet } from '../discover/types.js';
+import { describeEngine } from '../engine/index.js';
+import { replay, type ReplayResult } from '../replay/index.js';
+import type { PipelineOptions } from './options.js';
+import { prepareRun, startEngine } from './prepare.js';
+
+export interface ReplayDirectoryResult {
+  set: MigrationSet;
+  engine: string;
+  preset: string | undefined;
+  result: ReplayResult;
+}
+
+/** `pgsquash replay`: discover, start an engine, replay into a scratch database, release it all. */
+export async function replayDirectory(dir: string, options: PipelineOptions = {}): Promise<ReplayDirectoryResult> {
+  const prepared = await prepareRun(dir, options);
+  const engine = await startEngine(prepared, options);
+  try {
+    const db = await engine.createDatabase('pgsquash_replay');
+    try {
+      const result = await replay(prepared.set, db, prepared.replay);
+      return { set: prepared.set, engine: describeEngine(engine), preset: prepared.preset?.name, result };
+    } finally {
+      await db.drop();
+    }
+  } finally {
+    await engine.close();
+  }
+}
