@@ -75,6 +75,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
       const done = await runFile(file, ctx);
       result.files.push(done);
       completed.push(done);
+      await options.onFileDone?.({ file: done, index: k, client: session.client });
       progress('migration', k + 1, total, m.path, 'done');
     }
   } finally {

@@ -35,6 +35,11 @@ export interface ReplayOptions {
    * (role and settings applied); open a neutral one with `db.connect()` to introspect.
    */
   onPreludesDone?: (phase: { db: Database; client: pg.Client }) => Promise<void>;
+  /**
+   * Called after each migration file completed, before the next one starts, e.g. to record what
+   * the file changed (provenance). `client` is the migration session; `index` is 0-based.
+   */
+  onFileDone?: (info: { file: ReplayedFile; index: number; client: pg.Client }) => Promise<void>;
   onProgress?: (event: ReplayProgress) => void;
 }
 
