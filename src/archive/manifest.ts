@@ -26,6 +26,8 @@ export interface MoveRecord {
   finishedAt?: string;
   /** Absolute directory the files came from. */
   sourceRoot: string;
+  /** How the squash read the set (layout, preset), for `regenerate` and `check` to read it alike. */
+  context?: { format: string; preset?: string };
   files: MovedFile[];
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { failpoint } from '../util/failpoint.js';
@@ -22,6 +22,8 @@ export interface MovePlan {
   sourceRoot: string;
   legacyDir: string;
   entries: MovePlanEntry[];
+  /** Recorded with the move, so later runs (regenerate, check) know how the set was read. */
+  context?: MoveRecord['context'];
 }
 
 /**
@@ -71,6 +73,7 @@ export async function applyMove(plan: MovePlan): Promise<MoveRecord> {
     state: 'moving',
     startedAt: new Date().toISOString(),
     sourceRoot: plan.sourceRoot,
+    ...(plan.context ? { context: plan.context } : {}),
     files: plan.entries.map(
       (e): MovedFile => ({
         source: toPosix(path.relative(plan.sourceRoot, e.from)),
@@ -116,6 +119,7 @@ async function finishMove(legacyDir: string, record: MoveRecord): Promise<void> 
       await fsyncPath(path.dirname(from));
       failpoint('after-remove');
     }
+    await removeEmptyParents(path.dirname(from), record.sourceRoot);
     await rm(`${to}.pgsquash-partial`, { force: true });
   }
 }
@@ -137,6 +141,21 @@ export async function recoverMoves(legacyDir: string): Promise<RecoverResult> {
   }
   if (finished.length) await writeManifest(legacyDir, manifest);
   return { finished };
+}
+
+/**
+ * A folder emptied by the move (a Prisma or diesel migration folder) must go too: the framework
+ * would stop at a migration folder without its script.
+ */
+async function removeEmptyParents(dir: string, root: string): Promise<void> {
+  let current = path.resolve(dir);
+  const top = path.resolve(root);
+  while (current !== top && current.startsWith(`${top}${path.sep}`) && existsSync(current)) {
+    if ((await readdir(current)).length > 0) return;
+    await rmdir(current);
+    await fsyncPath(path.dirname(current));
+    current = path.dirname(current);
+  }
 }
 
 function toPosix(p: string): string {

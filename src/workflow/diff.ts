@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
+import type { MigrationSet } from '../discover/types.js';
+import { describeEngine, type Engine } from '../engine/index.js';
+import { EngineUnavailableError, InputError, PgsquashError, UsageError } from '../errors.js';
+import { loadPreset } from '../presets/index.js';
+import { replay, type ReplayOptions } from '../replay/index.js';
+import { redactError, redactUrl } from '../util/redact.js';
+import { compareCatalogs, type Difference } from '../verify/index.js';
+import { applyBaseline, replayAndIntrospect } from './baseline.js';
+import type { PipelineOptions } from './options.js';
+import { prepareRun, startEngine, type PreparedRun } from './prepare.js';
+
+export interface DiffOptions extends PipelineOptions {
+  /** The baseline file to check. */
+  baseline?: string;
+  /** A live database (URL) to compare with instead: read only, schema only. */
+  against?: string;
+  /** Compare definitions only, not the reference data. */
+  schemaOnly?: boolean;
+}
+
+export interface DiffResult {
+  /** What each side is, for labels: `migrations in db/`, `output/baseline.sql`, `postgres://…` (redacted). */
+  left: string;
+  right: string;
+  engine: string;
+  differences: Difference[];
+  /** Said when the two sides ran different Postgres majors (definitions may render differently). */
+  warnings: string[];
+}
+
+/**
+ * `pgsquash diff`: builds two catalogs and compares them object by object. Left is the reference:
+ * the replayed migrations (or, with `--against` and a baseline, the baseline); right is the
+ * baseline or the live database.
+ */
+export async function diffBaseline(dir: string | undefined, options: DiffOptions): Promise<DiffResult> {
+  if (!options.baseline && !options.against) throw new UsageError('diff needs --baseline FILE, --against URL, or both');
+  if (!dir && !(options.baseline && options.against)) throw new UsageError('diff needs a migrations directory unless both --baseline and --against are given');
+  const baselineSql = options.baseline ? await readBaseline(options.baseline) : undefined;
+  const prepared = dir ? await prepareRun(dir, options) : preparedWithoutSet(options);
+  const engine = await startEngine(prepared, options);
+  try {
+    const includeData = !options.schemaOnly && !options.against;
+    const preludesOnly: ReplayOptions = {
+      ...(prepared.replay.preludes ? { preludes: prepared.replay.preludes } : {}),
+      ...(prepared.replay.settings ? { settings: prepared.replay.settings } : {}),
+    };
+    const warnings: string[] = [];
+    let left: Catalog;
+    let leftLabel: string;
+    if (dir && !(options.against && baselineSql !== undefined)) {
+      left = (await replayAndIntrospect(engine, prepared.set, prepared.replay, includeData)).catalog;
+      leftLabel = `migrations in ${path.relative(process.cwd(), prepared.set.root) || '.'}`;
+    } else {
+      left = await applyBaseline(engine, baselineSql!, preludesOnly, includeData, options.baseline!);
+      leftLabel = options.baseline!;
+    }
+    let right: Catalog;
+    let rightLabel: string;
+    if (options.against) {
+      const before = await snapshotAfterPreludes(engine, preludesOnly);
+      right = await introspectLive(options.against, before);
+      rightLabel = redactUrl(options.against);
+      if (Math.floor(right.serverVersionNum / 10000) !== engine.major) {
+        warnings.push(`${rightLabel} runs PostgreSQL ${Math.floor(right.serverVersionNum / 10000)}, the comparison ran on ${engine.major}: pass --pg-version ${Math.floor(right.serverVersionNum / 10000)} so definitions render alike`);
+      }
+    } else {
+      right = await applyBaseline(engine, baselineSql!, preludesOnly, includeData, options.baseline!);
+      rightLabel = options.baseline!;
+    }
+    return { left: leftLabel, right: rightLabel, engine: describeEngine(engine), differences: compareCatalogs(left, right), warnings };
+  } finally {
+    await engine.close();
+  }
+}
+
+async function readBaseline(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read the baseline ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function preparedWithoutSet(options: PipelineOptions): PreparedRun {
+  const preset = options.preset && options.preset !== 'none' ? { ...loadPreset(options.preset), reason: 'asked with --preset' } : undefined;
+  const set: MigrationSet = { root: process.cwd(), format: 'numbered', formatReason: 'none', migrations: [], diagnostics: [], ignored: [] };
+  return {
+    set,
+    preset,
+    replay: {
+      preludes: [...(preset?.preludes ?? []), ...(options.preludes ?? [])],
+      settings: { ...(preset?.settings ?? {}), ...(options.settings ?? {}) },
+    },
+    stubExtensions: [...new Set([...(preset?.stubExtensions ?? []), ...(options.stubExtensions ?? [])])].sort(),
+    extensionUses: [],
+  };
+}
+
+/** What the platform provides before any migration: the live database's objects minus these are the schema. */
+async function snapshotAfterPreludes(engine: Engine, preludesOnly: ReplayOptions): Promise<CatalogSnapshot> {
+  const db = await engine.createDatabase('pgsquash_preludes');
+  try {
+    const empty: MigrationSet = { root: process.cwd(), format: 'numbered', formatReason: 'preludes', migrations: [], diagnostics: [], ignored: [] };
+    await replay(empty, db, preludesOnly);
+    const client = await db.connect();
+    try {
+      return await snapshot(client);
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+/**
+ * Reads a live database's schema without changing anything: the session is read-only from its
+ * start (`default_transaction_read_only`), so even a mistake here cannot write to production.
+ */
+export async function introspectLive(url: string, before: CatalogSnapshot): Promise<Catalog> {
+  let password: string | undefined;
+  try {
+    password = decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    throw new UsageError('--against: not a URL (expected postgres://user:password@host:port/db)');
+  }
+  const client = new pg.Client({ connectionString: url, options: '-c default_transaction_read_only=on', application_name: 'pgsquash diff' });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new EngineUnavailableError(`cannot connect to ${redactUrl(url)}: ${redactError(error, [password])}`);
+  }
+  try {
+    const { rows } = await client.query<{ ro: string }>('SHOW default_transaction_read_only');
+    if (rows[0]?.ro !== 'on') throw new EngineUnavailableError(`${redactUrl(url)} did not accept a read-only session; nothing was read`);
+    return await introspect(client, { before, includeData: false });
+  } catch (error) {
+    if (error instanceof PgsquashError) throw error;
+    throw new EngineUnavailableError(`reading ${redactUrl(url)} failed: ${redactError(error, [password])}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

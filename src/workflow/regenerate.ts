@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../archive/fsync.js';
+import { PgsquashError } from '../errors.js';
+import { compareCatalogs, driftError, type Difference } from '../verify/index.js';
+import { applyBaseline, baselineOn, type BaselineOptions, type BaselineResult } from './baseline.js';
+import { prepareLegacy } from './inputs.js';
+import { startEngine } from './prepare.js';
+
+export interface RegenerateOptions extends Omit<BaselineOptions, 'verify' | 'outputPath'> {
+  legacyDir?: string;
+  output?: string;
+  /** Migrations still outside the legacy dir, replayed after it. */
+  migrationsDir?: string;
+}
+
+export interface RegenerateResult {
+  output: string;
+  written: boolean;
+  /** No baseline was there before. */
+  created: boolean;
+  baseline: BaselineResult;
+  /** What the new baseline builds differently from the old one (old = a, new = b). */
+  changes: Difference[];
+  /** The old baseline could not be applied, so its objects are unknown. */
+  oldFailed?: string;
+}
+
+/**
+ * `pgsquash regenerate`: rebuilds the baseline from the legacy dir after someone edited or added a
+ * file there. The new text is verified like any baseline; it is written only when it differs, and
+ * the old file is applied to a fresh database so the change can be told object by object.
+ */
+export async function regenerate(options: RegenerateOptions = {}): Promise<RegenerateResult> {
+  const legacyDir = path.resolve(options.legacyDir ?? 'legacy');
+  const output = path.resolve(options.output ?? path.join('output', 'baseline.sql'));
+  const shown = path.relative(process.cwd(), output) || output;
+  const prepared = await prepareLegacy(legacyDir, options.migrationsDir, options);
+  const engine = await startEngine(prepared, options);
+  let baseline: BaselineResult;
+  let changes: Difference[] = [];
+  let oldFailed: string | undefined;
+  const old = existsSync(output) ? await readFile(output, 'utf8') : undefined;
+  try {
+    baseline = await baselineOn(engine, prepared, { ...options, verify: true, outputPath: shown });
+    if (baseline.differences?.length) throw driftError(baseline.differences);
+    if (old !== undefined && old !== baseline.sql) {
+      const preludesOnly = { ...(prepared.replay.preludes ? { preludes: prepared.replay.preludes } : {}), ...(prepared.replay.settings ? { settings: prepared.replay.settings } : {}) };
+      try {
+        const before = await applyBaseline(engine, old, preludesOnly, !options.schemaOnly, shown);
+        changes = compareCatalogs(before, baseline.catalog);
+      } catch (error) {
+        if (!(error instanceof PgsquashError)) throw error;
+        oldFailed = error.message;
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  const written = old !== baseline.sql;
+  if (written) {
+    await mkdir(path.dirname(output), { recursive: true });
+    await writeFileAtomic(output, baseline.sql);
+  }
+  return { output: shown, written, created: old === undefined, baseline, changes, ...(oldFailed ? { oldFailed } : {}) };
+}
