@@ -7,6 +7,8 @@
  * Definitions hold text Postgres renders (pg_get_*def, format_type, quote_ident, regclass with an
  * empty search_path) — never hand-formatted SQL — so comparing two models is comparing JSON.
  */
+import type { ExtraKindDefs } from './model-extra.js';
+export type * from './model-extra.js';
 
 /** Sequence options as Postgres stores them; numbers as text (int8). */
 export interface SequenceOptions {
@@ -173,7 +175,7 @@ export interface CommentDef {
 }
 
 /** Kind name → definition type. Add a kind here, then the compiler asks for its emitter. */
-export interface KindDefs {
+export interface KindDefs extends ExtraKindDefs {
   schema: SchemaDef;
   extension: ExtensionDef;
   enum: EnumDef;

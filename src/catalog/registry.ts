@@ -4,6 +4,12 @@ import { functions, triggers } from './kinds/routines.js';
 import { extensions, schemas } from './kinds/schema.js';
 import type { KindIntrospector } from './kinds/types.js';
 import { composites, domains, enums, ranges } from './kinds/usertypes.js';
+import { aggregates } from './kinds/aggregates.js';
+import { databaseSettings, roles } from './kinds/cluster.js';
+import { eventTriggers, publications } from './kinds/database-wide.js';
+import { rules, statistics } from './kinds/relation-extras.js';
+import { defaultAcls, policies, privileges } from './kinds/security.js';
+import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
 
 /**
  * The object kinds the model covers. To add a kind (policies, grants, aggregates, ...):
@@ -31,4 +37,17 @@ export const introspectors: readonly KindIntrospector[] = [
   functions,
   triggers,
   comments,
+  policies,
+  privileges,
+  defaultAcls,
+  roles,
+  databaseSettings,
+  aggregates,
+  rules,
+  statistics,
+  eventTriggers,
+  publications,
+  collations,
+  tsDictionaries,
+  tsConfigs,
 ];

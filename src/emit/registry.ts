@@ -3,6 +3,9 @@ import { commentEmitter, extensionEmitter, functionEmitter, schemaEmitter, viewE
 import { columnEmitter, constraintEmitter, indexEmitter, tableEmitter, triggerEmitter } from './kinds/tables.js';
 import { compositeEmitter, domainEmitter, enumEmitter, rangeEmitter, sequenceEmitter } from './kinds/types.js';
 import type { KindEmitter } from './step.js';
+import { databaseSettingsEmitter, roleEmitter } from './kinds/cluster.js';
+import { aggregateEmitter, collationEmitter, eventTriggerEmitter, publicationEmitter, ruleEmitter, statisticsEmitter, tsConfigEmitter, tsDictionaryEmitter } from './kinds/objects.js';
+import { defaultAclEmitter, policyEmitter, privilegesEmitter } from './kinds/security.js';
 
 /** One emitter per model kind; keyed by every ObjectKind, so a new kind fails to compile until added here. */
 export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
@@ -21,6 +24,19 @@ export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
   function: functionEmitter,
   trigger: triggerEmitter,
   comment: commentEmitter,
+  policy: policyEmitter,
+  privileges: privilegesEmitter,
+  defaultAcl: defaultAclEmitter,
+  role: roleEmitter,
+  databaseSettings: databaseSettingsEmitter,
+  aggregate: aggregateEmitter,
+  rule: ruleEmitter,
+  statistics: statisticsEmitter,
+  eventTrigger: eventTriggerEmitter,
+  publication: publicationEmitter,
+  collation: collationEmitter,
+  tsDictionary: tsDictionaryEmitter,
+  tsConfig: tsConfigEmitter,
 };
 
 export function emitterFor<K extends ObjectKind>(kind: K): KindEmitter<K> {

@@ -44,6 +44,7 @@ export const subRank = {
   trigger: 5,
   ownedBy: 6,
   property: 7,
+  grant: 8,
   comment: 9,
 } as const;
 

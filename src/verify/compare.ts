@@ -18,7 +18,7 @@ export interface Difference {
  * Compares two catalogs object by object: definitions, then (when both were read with data)
  * table rows and sequence positions. `a` is the reference (the replayed database).
  */
-export function compareCatalogs(a: Catalog, b: Catalog): Difference[] {
+export function compareCatalogs(a: Catalog, b: Catalog, options: { owners?: boolean } = {}): Difference[] {
   const diffs: Difference[] = [];
   const left = new Map(a.objects.map((o) => [o.id, o]));
   const right = new Map(b.objects.map((o) => [o.id, o]));
@@ -29,6 +29,8 @@ export function compareCatalogs(a: Catalog, b: Catalog): Difference[] {
     const y = right.get(id);
     if (x && y) {
       const fields = differingFields(x, y);
+      // Owners are part of the baseline only with the owners option, so only then compared.
+      if (options.owners && x.owner !== y.owner) fields.push('owner');
       if (fields.length) diffs.push({ id, kind: x.kind, change: 'changed', fields, a: ddlA(x), b: ddlB(y) });
     } else if (x) diffs.push({ id, kind: x.kind, change: 'missing', fields: [], a: ddlA(x), b: null });
     else if (y) diffs.push({ id, kind: y.kind, change: 'extra', fields: [], a: null, b: ddlB(y) });

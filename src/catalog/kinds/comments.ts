@@ -39,6 +39,7 @@ WITH d AS (
         FROM pg_catalog.pg_policy p WHERE p.oid = d.objoid)
       WHEN ${cls('pg_rewrite')} THEN (SELECT pg_catalog.format('RULE %I ON %s', r.rulename, r.ev_class::pg_catalog.regclass)
         FROM pg_catalog.pg_rewrite r WHERE r.oid = d.objoid)
+      WHEN ${cls('pg_statistic_ext')} THEN 'STATISTICS ' || o.identity
       ELSE pg_catalog.upper(o.type) || ' ' || o.identity
     END AS target
   FROM d, LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) o

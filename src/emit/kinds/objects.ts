@@ -1,0 +1,145 @@
+import type { ModelObject } from '../../catalog/model.js';
+import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+import { dropThenCreate } from './basics.js';
+
+function owned(o: ModelObject, what: string, name: string, ctx: EmitContext): string {
+  return ctx.options.owners && o.owner ? `\nALTER ${what} ${name} OWNER TO ${o.owner};` : '';
+}
+
+const aggregateSignature = (o: ModelObject<'aggregate'>) => o.def.definition.slice('CREATE AGGREGATE '.length, o.def.definition.indexOf(' (\n'));
+
+export const aggregateEmitter: KindEmitter<'aggregate'> = {
+  key: (o) => topKey(o, groupRank.function),
+  create(o, ctx) {
+    return [step(o, `${o.def.definition};${owned(o, 'AGGREGATE', aggregateSignature(o), ctx)}`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP AGGREGATE ${aggregateSignature(o)};`,
+  // CREATE OR REPLACE keeps the views that use it.
+  alter(_before, after, ctx) {
+    return [step(after, `${after.def.definition.replace(/^CREATE /, 'CREATE OR REPLACE ')};`, this.key(after, ctx))];
+  },
+};
+
+const ruleStates: Record<string, string> = { D: 'DISABLE RULE', R: 'ENABLE REPLICA RULE', A: 'ENABLE ALWAYS RULE' };
+
+export const ruleEmitter: KindEmitter<'rule'> = {
+  key: (o, ctx) => subKey(o, subRank.property, ctx, `rule ${o.def.name}`, groupRank.view),
+  create(o, ctx) {
+    const d = o.def;
+    const steps: Step[] = [step(o, d.definition, this.key(o, ctx))];
+    const state = ruleStates[d.enabled];
+    if (d.enabled === 'D') steps[0]!.sql += `\nALTER TABLE ${d.table} ${state} ${d.name};`;
+    // REPLICA/ALWAYS rules would fire while the data section loads (it runs as replica).
+    else if (state) steps.push({ id: `enable ${o.id}`, sql: `ALTER TABLE ${d.table} ${state} ${d.name};`, deps: [o.id], key: this.key(o, ctx), section: 'post' });
+    return steps;
+  },
+  drop: (o) => `DROP RULE ${o.def.name} ON ${o.def.table};`,
+  alter(before, after, ctx) {
+    if (before.def.enabled !== after.def.enabled) return dropThenCreate(this, before, after, ctx);
+    return [step(after, after.def.definition.replace(/^CREATE RULE /, 'CREATE OR REPLACE RULE '), this.key(after, ctx))];
+  },
+};
+
+export const statisticsEmitter: KindEmitter<'statistics'> = {
+  key: (o, ctx) => subKey(o, subRank.property, ctx, `statistics ${o.def.qname}`),
+  create(o, ctx) {
+    const d = o.def;
+    const target = d.target !== null ? `\nALTER STATISTICS ${d.qname} SET STATISTICS ${d.target};` : '';
+    return [step(o, `${d.definition};${target}${owned(o, 'STATISTICS', d.qname, ctx)}`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP STATISTICS ${o.def.qname};`,
+};
+
+const eventStates: Record<string, string> = { O: 'ENABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' };
+
+/**
+ * Event triggers are created disabled and take their firing state after the data, so they do
+ * not fire on the baseline's own DDL.
+ */
+export const eventTriggerEmitter: KindEmitter<'eventTrigger'> = {
+  key: (o) => topKey(o, groupRank.other),
+  create(o, ctx) {
+    const d = o.def;
+    const when = d.tags.length ? `\n    WHEN TAG IN (${d.tags.join(', ')})` : '';
+    const sql = `CREATE EVENT TRIGGER ${d.name} ON ${d.event}${when}\n    EXECUTE FUNCTION ${d.function}();\nALTER EVENT TRIGGER ${d.name} DISABLE;`;
+    const steps: Step[] = [step(o, sql + owned(o, 'EVENT TRIGGER', d.name, ctx), this.key(o, ctx))];
+    if (d.enabled !== 'D') {
+      const state = eventStates[d.enabled] ?? 'ENABLE';
+      steps.push({ id: `enable ${o.id}`, sql: `ALTER EVENT TRIGGER ${d.name} ${state};`, deps: [o.id], key: this.key(o, ctx), section: 'post' });
+    }
+    return steps;
+  },
+  drop: (o) => `DROP EVENT TRIGGER ${o.def.name};`,
+};
+
+export const publicationEmitter: KindEmitter<'publication'> = {
+  key: (o) => topKey(o, groupRank.other),
+  create(o, ctx) {
+    const d = o.def;
+    const members = [...(d.tables.length ? [`TABLE ${d.tables.join(', ')}`] : []), ...(d.schemas.length ? [`TABLES IN SCHEMA ${d.schemas.join(', ')}`] : [])];
+    const scope = d.allTables ? ' FOR ALL TABLES' : members.length ? ` FOR ${members.join(', ')}` : '';
+    const options = [`publish = '${d.publish}'`, ...(d.viaRoot ? ['publish_via_partition_root = true'] : [])];
+    return [step(o, `CREATE PUBLICATION ${d.name}${scope} WITH (${options.join(', ')});${owned(o, 'PUBLICATION', d.name, ctx)}`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP PUBLICATION ${o.def.name};`,
+};
+
+const providers: Record<string, string> = { c: 'libc', i: 'icu', b: 'builtin', d: 'default' };
+
+export const collationEmitter: KindEmitter<'collation'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const d = o.def;
+    const options = [`provider = ${providers[d.provider] ?? d.provider}`];
+    if (d.provider === 'c') options.push(`lc_collate = ${d.lcCollate}`, `lc_ctype = ${d.lcCtype}`);
+    else options.push(`locale = ${d.locale ?? d.lcCollate}`);
+    if (!d.deterministic) options.push('deterministic = false');
+    if (d.rules) options.push(`rules = ${d.rules}`);
+    return [step(o, `CREATE COLLATION ${d.qname} (${options.join(', ')});${owned(o, 'COLLATION', d.qname, ctx)}`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP COLLATION ${o.def.qname};`,
+};
+
+export const tsDictionaryEmitter: KindEmitter<'tsDictionary'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const d = o.def;
+    const sql = `CREATE TEXT SEARCH DICTIONARY ${d.qname} (\n    TEMPLATE = ${d.template}${d.options ? `, ${d.options}` : ''}\n);`;
+    return [step(o, sql + owned(o, 'TEXT SEARCH DICTIONARY', d.qname, ctx), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP TEXT SEARCH DICTIONARY ${o.def.qname};`,
+  alter(before, after, ctx) {
+    if (before.def.template !== after.def.template || !after.def.options) return dropThenCreate(this, before, after, ctx);
+    return [step(after, `ALTER TEXT SEARCH DICTIONARY ${after.def.qname} (${after.def.options});`, this.key(after, ctx))];
+  },
+};
+
+type Mapping = ModelObject<'tsConfig'>['def']['mappings'][number];
+
+function mappingSql(qname: string, from: Mapping[], to: Mapping[]): string[] {
+  const before = new Map(from.map((m) => [m.token, m.dictionaries.join(', ')]));
+  const after = new Map(to.map((m) => [m.token, m.dictionaries.join(', ')]));
+  const sql: string[] = [];
+  for (const [token] of before) if (!after.has(token)) sql.push(`ALTER TEXT SEARCH CONFIGURATION ${qname} DROP MAPPING FOR ${token};`);
+  for (const [token, dicts] of after) {
+    const was = before.get(token);
+    if (was === undefined) sql.push(`ALTER TEXT SEARCH CONFIGURATION ${qname} ADD MAPPING FOR ${token} WITH ${dicts};`);
+    else if (was !== dicts) sql.push(`ALTER TEXT SEARCH CONFIGURATION ${qname} ALTER MAPPING FOR ${token} WITH ${dicts};`);
+  }
+  return sql;
+}
+
+/** Created with its parser alone (no mappings), then mapped token by token, as pg_dump does. */
+export const tsConfigEmitter: KindEmitter<'tsConfig'> = {
+  key: (o) => topKey(o, groupRank.type),
+  create(o, ctx) {
+    const d = o.def;
+    const sql = [`CREATE TEXT SEARCH CONFIGURATION ${d.qname} (\n    PARSER = ${d.parser}\n);`, ...mappingSql(d.qname, [], d.mappings)];
+    return [step(o, sql.join('\n') + owned(o, 'TEXT SEARCH CONFIGURATION', d.qname, ctx), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP TEXT SEARCH CONFIGURATION ${o.def.qname};`,
+  alter(before, after, ctx) {
+    if (before.def.parser !== after.def.parser) return dropThenCreate(this, before, after, ctx);
+    return [step(after, mappingSql(after.def.qname, before.def.mappings, after.def.mappings).join('\n'), this.key(after, ctx))];
+  },
+};

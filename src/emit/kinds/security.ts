@@ -1,0 +1,131 @@
+import type { AclEntry, ModelObject } from '../../catalog/model.js';
+import { dropThenCreate } from './basics.js';
+import { groupRank, step, subKey, subRank, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
+
+/** Ids of the roles a list of grantees names (PUBLIC and the owner are not roles to create). */
+export function roleDeps(grantees: string[]): string[] {
+  return grantees.filter((g) => g !== 'PUBLIC' && g !== 'OWNER').map((g) => `role ${g}`);
+}
+
+/** Key of an object that follows another one (its target), like a comment does. */
+function followKey(o: ModelObject, rank: number, ctx: EmitContext): SortKey {
+  const target = o.parent ? ctx.keyOf(o.parent) : undefined;
+  return target ? [target[0], target[1], target[2], rank, `${target[3]} ${target[4]} ${o.id}`] : [o.schema, groupRank.other, o.id, rank, ''];
+}
+
+const entryKey = (e: AclEntry) => `${e.grantee}\u0000${e.privilege}`;
+
+/**
+ * The GRANT and REVOKE statements turning ACL `from` into ACL `to`: revocations first (a lost
+ * grant option alone is REVOKE GRANT OPTION FOR), then grants grouped per grantee.
+ */
+export function aclChanges(
+  from: AclEntry[],
+  to: AclEntry[],
+  render: (privileges: string[], grantee: string, grant: boolean, option: boolean) => string,
+): string[] {
+  const before = new Map(from.map((e) => [entryKey(e), e]));
+  const after = new Map(to.map((e) => [entryKey(e), e]));
+  const groups = new Map<string, { grantee: string; grant: boolean; option: boolean; privileges: string[] }>();
+  const add = (grantee: string, grant: boolean, option: boolean, privilege: string) => {
+    const k = `${grant ? 1 : 0}${option ? 1 : 0}\u0000${grantee}`;
+    const g = groups.get(k) ?? { grantee, grant, option, privileges: [] };
+    g.privileges.push(privilege);
+    groups.set(k, g);
+  };
+  for (const [k, e] of before) {
+    const now = after.get(k);
+    if (!now) add(e.grantee, false, false, e.privilege);
+    else if (e.grantable && !now.grantable) add(e.grantee, false, true, e.privilege);
+  }
+  for (const [k, e] of after) {
+    const was = before.get(k);
+    if (!was || (e.grantable && !was.grantable)) add(e.grantee, true, e.grantable, e.privilege);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => render(g.privileges, g.grantee, g.grant, g.option));
+}
+
+/**
+ * Who `OWNER` is in the baseline: the recorded owner when owners are emitted or the object was
+ * not created by the baseline; otherwise whoever applies it, who owns what it creates.
+ */
+function ownerName(o: ModelObject<'privileges'>, ctx: EmitContext | null): string {
+  if (!ctx || ctx.options.owners || !o.parent || !ctx.created.has(o.parent)) return o.owner ?? 'CURRENT_USER';
+  return 'CURRENT_USER';
+}
+
+function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEntry[], ctx: EmitContext | null, created = false): string {
+  const d = o.def;
+  const owner = ownerName(o, ctx);
+  const sql = aclChanges(from, to, (privileges, grantee, grant, option) => {
+    const list = privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ');
+    const who = grantee === 'OWNER' ? owner : grantee;
+    if (!grant) return `REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${list} ON ${d.target} FROM ${who};`;
+    return `GRANT ${list} ON ${d.target} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
+  });
+  // An explicit ACL equal to the initial one (granted, then revoked again): restating the
+  // owner's own privileges makes the ACL explicit without changing it.
+  if (sql.length === 0 && created) {
+    const own = to.filter((e) => e.grantee === 'OWNER').map((e) => (d.column ? `${e.privilege} (${d.column})` : e.privilege));
+    if (own.length) sql.push(`GRANT ${own.join(', ')} ON ${d.target} TO ${owner};`);
+  }
+  return sql.join('\n');
+}
+
+export const privilegesEmitter: KindEmitter<'privileges'> = {
+  key: (o, ctx) => followKey(o, subRank.grant, ctx),
+  create(o, ctx) {
+    const s = step(o, privilegesSql(o, o.def.initial, o.def.acl, ctx, true), this.key(o, ctx));
+    return [{ ...s, deps: [...s.deps, ...roleDeps(o.def.acl.map((e) => e.grantee))] }];
+  },
+  drop: (o) => privilegesSql(o, o.def.acl, o.def.initial, null),
+  alter(before, after, ctx) {
+    const s = step(after, privilegesSql(after, before.def.acl, after.def.acl, ctx), this.key(after, ctx));
+    return [{ ...s, deps: [...s.deps, ...roleDeps(after.def.acl.map((e) => e.grantee))] }];
+  },
+};
+
+function defaultAclSql(o: ModelObject<'defaultAcl'>, from: AclEntry[], to: AclEntry[]): string {
+  const d = o.def;
+  const head = `ALTER DEFAULT PRIVILEGES FOR ROLE ${d.role}${d.schema ? ` IN SCHEMA ${d.schema}` : ''}`;
+  return aclChanges(from, to, (privileges, grantee, grant, option) => {
+    const who = grantee === 'OWNER' ? d.role : grantee;
+    if (!grant) return `${head} REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${privileges.join(', ')} ON ${d.objects} FROM ${who};`;
+    return `${head} GRANT ${privileges.join(', ')} ON ${d.objects} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
+  }).join('\n');
+}
+
+/**
+ * Default privileges go after everything else (and the data): set earlier, they would grant on
+ * the objects the baseline creates later, which the migrations may have created before them.
+ */
+export const defaultAclEmitter: KindEmitter<'defaultAcl'> = {
+  key: (o) => [o.schema, groupRank.other, o.id, 0, ''],
+  create: (o, ctx) => [defaultAclStep(o, o.def.initial, ctx)],
+  drop: (o) => defaultAclSql(o, o.def.acl, o.def.initial),
+  alter: (before, after, ctx) => [defaultAclStep(after, before.def.acl, ctx)],
+};
+
+function defaultAclStep(o: ModelObject<'defaultAcl'>, from: AclEntry[], ctx: EmitContext): Step {
+  const d = o.def;
+  const deps = [...o.deps, ...roleDeps([d.role, ...d.acl.map((e) => e.grantee)]), ...(d.schema ? [`schema ${d.schema}`] : [])];
+  return { id: o.id, sql: defaultAclSql(o, from, d.acl), deps, key: defaultAclEmitter.key(o, ctx), section: 'post' };
+}
+
+export const policyEmitter: KindEmitter<'policy'> = {
+  key: (o, ctx) => subKey(o, subRank.property, ctx, `policy ${o.def.name}`),
+  create(o, ctx) {
+    const d = o.def;
+    let sql = `CREATE POLICY ${d.name} ON ${d.table}${d.permissive ? '' : ' AS RESTRICTIVE'} FOR ${d.command} TO ${d.roles.join(', ')}`;
+    if (d.using !== null) sql += `\n    USING (${d.using})`;
+    if (d.check !== null) sql += `\n    WITH CHECK (${d.check})`;
+    const s = step(o, `${sql};`, this.key(o, ctx));
+    return [{ ...s, deps: [...s.deps, ...roleDeps(d.roles)] }];
+  },
+  drop: (o) => `DROP POLICY ${o.def.name} ON ${o.def.table};`,
+  alter(before, after, ctx) {
+    return dropThenCreate(this, before, after, ctx);
+  },
+};
