@@ -63,7 +63,9 @@ export function baselineMigration(sql: string, shownPath: string): Migration {
 
 /**
  * `--until`: the files left after the baseline must still apply on top of it. Replays the whole
- * set into one database, and the baseline then the remaining files into another; both must match.
+ * set into one database, and the baseline then the remaining files into another; both must build
+ * the same schema. Rows are left out here: two replays disagree on every `now()` default, and the
+ * baseline's own rows were already proven against the replay they came from.
  */
 export async function verifyRemaining(
   engine: Engine,
@@ -71,9 +73,9 @@ export async function verifyRemaining(
   sql: string,
   remaining: Migration[],
   replay: ReplayOptions,
-  includeData: boolean,
   shownPath: string,
 ): Promise<{ differences: Difference[]; full: Catalog }> {
+  const includeData = false;
   const full = (await replayAndIntrospect(engine, set, replay, includeData)).catalog;
   const stacked: MigrationSet = { ...set, migrations: [baselineMigration(sql, shownPath), ...remaining] };
   const rebuilt = (await replayAndIntrospect(engine, stacked, replay, includeData)).catalog;
