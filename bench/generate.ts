@@ -1,0 +1,405 @@
+/**
+ * Deterministic synthetic migration histories for the benchmarks: the same options give the same
+ * bytes on every machine (own PRNG, no clock, no locale). Two profiles:
+ *
+ * - `history`: N files that grow a schema the way applications do — tables with FKs, checks,
+ *   unique and plain indexes, enums (and values added later), views, functions, triggers, RLS
+ *   policies, comments, later files altering earlier tables, some seed rows.
+ * - `wide`: 10 tables per file, each with a primary key, a foreign key, a check, a unique index
+ *   and a plain index (5 indexes and constraints per table), for introspection at scale.
+ *
+ * CLI: node --import tsx bench/generate.ts --profile history --files 1000 [--seed 1] --out DIR
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Bump when the output for given options changes: it keys the on-disk cache. */
+export const GENERATOR_VERSION = 1;
+
+export type Profile = 'history' | 'wide';
+
+export interface GenerateOptions {
+  profile: Profile;
+  files: number;
+  seed?: number;
+  /** RLS policies in the history profile (default true); off for pipelines that do not model them yet. */
+  policies?: boolean;
+}
+
+export interface GeneratedFile {
+  name: string;
+  sql: string;
+}
+
+/** What the files create, counted by the generator itself (tests compare it with the catalog). */
+export interface GeneratedCounts {
+  tables: number;
+  indexes: number;
+  constraints: number;
+  enums: number;
+  views: number;
+  functions: number;
+  triggers: number;
+  policies: number;
+  seedRows: number;
+}
+
+export interface GeneratedSet {
+  files: GeneratedFile[];
+  counts: GeneratedCounts;
+}
+
+/** mulberry32: small, fast and fully specified, so output never depends on the runtime. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Column {
+  name: string;
+  type: string;
+  /** Referenced by a view, function or index expression: never renamed. */
+  pinned: boolean;
+  /** Carries a CHECK constraint (dropped with the column). */
+  checked?: boolean;
+}
+interface Table {
+  name: string;
+  columns: Column[];
+  indexes: string[];
+  rls: boolean;
+  seeded: number;
+}
+
+const EXTRA_TYPES = ['integer', 'bigint', 'numeric(12,2)', 'text', 'boolean', 'jsonb', 'timestamptz', 'uuid', 'date'];
+const NOUNS = ['account', 'order', 'invoice', 'item', 'project', 'task', 'comment', 'event', 'tag', 'team', 'asset', 'report'];
+
+class History {
+  readonly counts: GeneratedCounts = { tables: 0, indexes: 0, constraints: 0, enums: 0, views: 0, functions: 0, triggers: 0, policies: 0, seedRows: 0 };
+  private readonly tables: Table[] = [];
+  private readonly enums: { name: string; values: string[] }[] = [];
+  private serial = 0;
+
+  constructor(
+    private readonly rand: () => number,
+    private readonly policies: boolean,
+  ) {}
+
+  private int(n: number): number {
+    return Math.floor(this.rand() * n);
+  }
+  private pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)] as T;
+  }
+  private next(prefix: string): string {
+    return `${prefix}_${(++this.serial).toString(36)}`;
+  }
+  /** Recent tables are altered more often, as in real histories. */
+  private pickTable(): Table | undefined {
+    if (this.tables.length === 0) return undefined;
+    const recent = this.rand() < 0.7;
+    const span = recent ? Math.min(50, this.tables.length) : this.tables.length;
+    return this.tables[this.tables.length - 1 - this.int(span)];
+  }
+
+  first(): string {
+    return "CREATE SCHEMA app;\nCOMMENT ON SCHEMA app IS 'application objects';\n";
+  }
+
+  /** One migration: a weighted choice of what applications do, always valid against the model. */
+  file(): { name: string; sql: string } {
+    const r = this.rand();
+    if (this.tables.length < 3 || r < 0.42) return this.createTable();
+    if (r < 0.6) return this.alterTable();
+    if (r < 0.68) return this.enumChange();
+    if (r < 0.75) return this.view();
+    if (r < 0.83) return this.trigger();
+    if (r < 0.89) return this.policies ? this.policy() : this.seed();
+    if (r < 0.96) return this.seed();
+    return this.indexChange();
+  }
+
+  private createTable(): { name: string; sql: string } {
+    const noun = this.pick(NOUNS);
+    const name = this.next(noun);
+    const schema = this.rand() < 0.5 ? 'app' : 'public';
+    const qualified = `${schema}.${name}`;
+    const columns: Column[] = [
+      { name: 'id', type: 'bigint', pinned: true },
+      { name: 'name', type: 'text', pinned: true },
+      { name: 'created_at', type: 'timestamptz', pinned: true },
+    ];
+    const lines = ['  id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY', '  name text NOT NULL CHECK (char_length(name) > 0)', '  created_at timestamptz NOT NULL DEFAULT now()'];
+    let constraints = 2;
+    const parent = this.pickTable();
+    if (parent && this.rand() < 0.75) {
+      const fk = `${parent.name.split('.')[1]}_id`;
+      lines.push(`  ${fk} bigint REFERENCES ${parent.name} (id) ON DELETE CASCADE`);
+      columns.push({ name: fk, type: 'bigint', pinned: true });
+      constraints++;
+    }
+    for (let k = this.int(4); k > 0; k--) {
+      const col = this.next('c');
+      const type = this.pick(EXTRA_TYPES);
+      lines.push(`  ${col} ${type}`);
+      columns.push({ name: col, type, pinned: false });
+    }
+    const enumType = this.enums.length && this.rand() < 0.3 ? this.pick(this.enums) : undefined;
+    if (enumType) {
+      lines.push(`  status ${enumType.name} NOT NULL DEFAULT '${enumType.values[0]}'`);
+      columns.push({ name: 'status', type: enumType.name, pinned: true });
+    }
+    const table: Table = { name: qualified, columns, indexes: [], rls: false, seeded: 0 };
+    const sql = [`CREATE TABLE ${qualified} (\n${lines.join(',\n')}\n);`];
+    const uniq = `${name}_name_key`;
+    sql.push(`CREATE UNIQUE INDEX ${uniq} ON ${qualified} (name);`);
+    table.indexes.push(`${schema}.${uniq}`);
+    const fk = columns.find((c) => c.name.endsWith('_id') && c.name !== 'id');
+    if (fk) {
+      sql.push(`CREATE INDEX ${name}_${fk.name}_idx ON ${qualified} (${fk.name});`);
+      table.indexes.push(`${schema}.${name}_${fk.name}_idx`);
+    }
+    if (this.rand() < 0.3) sql.push(`COMMENT ON TABLE ${qualified} IS 'the ${noun}s (generated)';`);
+    // primary key index + unique + fk index
+    this.counts.indexes += 1 + table.indexes.length;
+    this.counts.constraints += constraints;
+    this.counts.tables++;
+    this.tables.push(table);
+    return { name: `create_${name}`, sql: sql.join('\n') + '\n' };
+  }
+
+  private alterTable(): { name: string; sql: string } {
+    const t = this.pickTable() as Table;
+    const sql: string[] = [];
+    const what = this.rand();
+    if (what < 0.45) {
+      const col = this.next('c');
+      const type = this.pick(EXTRA_TYPES);
+      const dflt = type === 'integer' || type === 'bigint' ? ' NOT NULL DEFAULT 0' : type === 'boolean' ? ' NOT NULL DEFAULT false' : '';
+      sql.push(`ALTER TABLE ${t.name} ADD COLUMN ${col} ${type}${dflt};`);
+      const column: Column = { name: col, type, pinned: false };
+      t.columns.push(column);
+      if (type === 'integer' || type === 'bigint') {
+        column.checked = true;
+        sql.push(`ALTER TABLE ${t.name} ADD CONSTRAINT ${t.name.split('.')[1]}_${col}_check CHECK (${col} >= 0);`);
+        this.counts.constraints++;
+      }
+    } else if (what < 0.65) {
+      const col = t.columns.find((c) => !c.pinned && this.rand() < 0.5);
+      if (col) {
+        const renamed = this.next('r');
+        sql.push(`ALTER TABLE ${t.name} RENAME COLUMN ${col.name} TO ${renamed};`);
+        col.name = renamed;
+      } else {
+        sql.push(`ALTER TABLE ${t.name} ALTER COLUMN name SET DEFAULT 'unnamed';`);
+      }
+    } else if (what < 0.8) {
+      const col = t.columns.find((c) => !c.pinned && c.type === 'text');
+      if (col) {
+        sql.push(`ALTER TABLE ${t.name} ALTER COLUMN ${col.name} TYPE varchar(200);`);
+        col.type = 'varchar(200)';
+      } else {
+        sql.push(`COMMENT ON COLUMN ${t.name}.name IS 'display name';`);
+      }
+    } else {
+      const col = t.columns.find((c) => !c.pinned);
+      if (col) {
+        sql.push(`ALTER TABLE ${t.name} DROP COLUMN ${col.name};`);
+        t.columns.splice(t.columns.indexOf(col), 1);
+        if (col.checked) this.counts.constraints--;
+      } else {
+        sql.push(`ALTER TABLE ${t.name} ALTER COLUMN created_at SET DEFAULT clock_timestamp();`);
+      }
+    }
+    return { name: `alter_${t.name.split('.')[1]}`, sql: sql.join('\n') + '\n' };
+  }
+
+  private enumChange(): { name: string; sql: string } {
+    if (this.enums.length === 0 || this.rand() < 0.5) {
+      const name = `app.${this.next('state')}`;
+      const values = ['new', 'active', 'archived'];
+      this.enums.push({ name, values });
+      this.counts.enums++;
+      return { name: 'create_enum', sql: `CREATE TYPE ${name} AS ENUM (${values.map((v) => `'${v}'`).join(', ')});\n` };
+    }
+    const e = this.pick(this.enums);
+    const value = this.next('v');
+    e.values.push(value);
+    return { name: 'add_enum_value', sql: `ALTER TYPE ${e.name} ADD VALUE IF NOT EXISTS '${value}';\n` };
+  }
+
+  private view(): { name: string; sql: string } {
+    const t = this.pickTable() as Table;
+    const name = `app.${this.next('v')}`;
+    this.counts.views++;
+    return {
+      name: 'create_view',
+      sql: `CREATE VIEW ${name} AS\n  SELECT id, name, created_at FROM ${t.name} WHERE created_at IS NOT NULL;\n`,
+    };
+  }
+
+  private trigger(): { name: string; sql: string } {
+    const t = this.pickTable() as Table;
+    const fn = `app.${this.next('touch')}`;
+    const trg = this.next('trg');
+    this.counts.functions += 2;
+    this.counts.triggers++;
+    const counter = `app.${this.next('count')}`;
+    return {
+      name: 'create_trigger',
+      sql: [
+        `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
+        'BEGIN',
+        '  NEW.created_at := coalesce(NEW.created_at, now());',
+        '  RETURN NEW;',
+        'END',
+        '$$;',
+        `CREATE TRIGGER ${trg} BEFORE INSERT OR UPDATE ON ${t.name} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+        `CREATE FUNCTION ${counter}() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT count(*) FROM ${t.name} $$;`,
+        '',
+      ].join('\n'),
+    };
+  }
+
+  private policy(): { name: string; sql: string } {
+    const t = this.pickTable() as Table;
+    const sql: string[] = [];
+    if (!t.rls) {
+      sql.push(`ALTER TABLE ${t.name} ENABLE ROW LEVEL SECURITY;`);
+      t.rls = true;
+    }
+    const name = this.next('pol');
+    sql.push(`CREATE POLICY ${name} ON ${t.name} FOR SELECT USING (id > 0);`);
+    this.counts.policies++;
+    return { name: 'create_policy', sql: sql.join('\n') + '\n' };
+  }
+
+  private seed(): { name: string; sql: string } {
+    const t = this.pickTable() as Table;
+    const rows = 1 + this.int(5);
+    const values: string[] = [];
+    for (let k = 0; k < rows; k++) values.push(`('${t.name.split('.')[1]} seed ${t.seeded + k}')`);
+    t.seeded += rows;
+    this.counts.seedRows += rows;
+    return { name: 'seed_rows', sql: `INSERT INTO ${t.name} (name) VALUES\n  ${values.join(',\n  ')};\n` };
+  }
+
+  private indexChange(): { name: string; sql: string } {
+    const t = this.pickTable() as Table;
+    const dropped = t.indexes.length > 1 && this.rand() < 0.3 ? t.indexes.pop() : undefined;
+    if (dropped) {
+      this.counts.indexes--;
+      return { name: 'drop_index', sql: `DROP INDEX ${dropped};\n` };
+    }
+    const schema = t.name.split('.')[0] as string;
+    const name = this.next('ix');
+    t.indexes.splice(1, 0, `${schema}.${name}`); // never the last one, which a later drop might take
+    this.counts.indexes++;
+    return { name: 'add_index', sql: `CREATE INDEX ${name} ON ${t.name} (created_at DESC, id);\n` };
+  }
+}
+
+function wideFile(k: number, counts: GeneratedCounts, perFile: number): string {
+  const sql: string[] = [];
+  for (let j = 0; j < perFile; j++) {
+    const n = k * perFile + j;
+    const t = `wide.t${n}`;
+    const parent = n === 0 ? '' : `,\n  parent_id bigint REFERENCES wide.t${Math.floor(n / 2)} (id)`;
+    sql.push(
+      `CREATE TABLE ${t} (\n  id bigint PRIMARY KEY,\n  code text NOT NULL,\n  qty integer NOT NULL DEFAULT 0 CHECK (qty >= 0),\n  note text${parent}\n);`,
+      `CREATE UNIQUE INDEX t${n}_code_key ON ${t} (code);`,
+      `CREATE INDEX t${n}_${n === 0 ? 'qty' : 'parent_id'}_idx ON ${t} (${n === 0 ? 'qty' : 'parent_id'});`,
+    );
+    counts.tables++;
+    counts.indexes += 3;
+    counts.constraints += n === 0 ? 2 : 3;
+  }
+  return sql.join('\n') + '\n';
+}
+
+export function generate(options: GenerateOptions): GeneratedSet {
+  const width = String(options.files).length + 1;
+  const label = (k: number, name: string) => `${String(k + 1).padStart(width, '0')}_${name}.sql`;
+  const files: GeneratedFile[] = [];
+  if (options.profile === 'wide') {
+    const counts: GeneratedCounts = { tables: 0, indexes: 0, constraints: 0, enums: 0, views: 0, functions: 0, triggers: 0, policies: 0, seedRows: 0 };
+    files.push({ name: label(0, 'create_schema'), sql: 'CREATE SCHEMA wide;\n' });
+    for (let k = 1; k < options.files; k++) files.push({ name: label(k, 'create_tables'), sql: wideFile(k - 1, counts, 10) });
+    return { files, counts };
+  }
+  const history = new History(prng(options.seed ?? 1), options.policies !== false);
+  files.push({ name: label(0, 'init_schema'), sql: history.first() });
+  for (let k = 1; k < options.files; k++) {
+    const f = history.file();
+    files.push({ name: label(k, f.name), sql: `-- generated migration ${k + 1}\n${f.sql}` });
+  }
+  return { files, counts: history.counts };
+}
+
+/** SHA-256 over names and contents, for the determinism check. */
+export function digest(set: GeneratedSet): string {
+  const hash = createHash('sha256');
+  for (const f of set.files) hash.update(`${f.name}\0${f.sql}\0`);
+  return hash.digest('hex');
+}
+
+export async function writeSet(set: GeneratedSet, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (const f of set.files) await writeFile(path.join(dir, f.name), f.sql);
+  await writeFile(path.join(dir, '..', `${path.basename(dir)}.counts.json`), JSON.stringify(set.counts, null, 2) + '\n');
+}
+
+/**
+ * The set's folder under the OS temp dir, generated once per generator version and options;
+ * returns the migrations folder and the generator's counts.
+ */
+export async function cachedSet(options: GenerateOptions): Promise<{ dir: string; counts: GeneratedCounts; files: number }> {
+  const key = `v${GENERATOR_VERSION}-${options.profile}-${options.files}-s${options.seed ?? 1}${options.policies === false ? '-nopol' : ''}`;
+  const root = path.join(os.tmpdir(), 'pgsquash-bench');
+  const dir = path.join(root, key);
+  const countsFile = path.join(root, `${key}.counts.json`);
+  if (!existsSync(countsFile)) {
+    const set = generate(options);
+    const partial = `${dir}.partial-${process.pid}`;
+    await rm(partial, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true });
+    await writeSet(set, partial);
+    await rename(partial, dir);
+    await rename(path.join(root, `${path.basename(partial)}.counts.json`), countsFile);
+  }
+  return { dir, counts: JSON.parse(await readFile(countsFile, 'utf8')) as GeneratedCounts, files: options.files };
+}
+
+function cli(argv: string[]): void {
+  const arg = (name: string) => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const profile = (arg('profile') ?? 'history') as Profile;
+  const files = Number(arg('files') ?? 100);
+  const out = arg('out');
+  if (!out || !['history', 'wide'].includes(profile) || !Number.isInteger(files) || files < 1) {
+    console.error('usage: node --import tsx bench/generate.ts [--profile history|wide] [--files N] [--seed S] [--no-policies] --out DIR');
+    process.exit(2);
+  }
+  const set = generate({ profile, files, seed: Number(arg('seed') ?? 1), policies: !argv.includes('--no-policies') });
+  writeSet(set, out).then(
+    () => console.log(`${set.files.length} files in ${out}: ${JSON.stringify(set.counts)}`),
+    (error: unknown) => {
+      console.error(String(error));
+      process.exit(1);
+    },
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) cli(process.argv.slice(2));
