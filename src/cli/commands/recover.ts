@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { acquireLock, recoverMoves } from '../../archive/index.js';
+import { recoverInterrupted } from '../../workflow/recover.js';
 import { addOutputOptions, type RawOptions } from '../options.js';
 import { createOutput } from '../output.js';
 
@@ -13,20 +11,9 @@ export function registerRecover(program: Command): void {
   addOutputOptions(command);
   command.action(async (raw: RawOptions & { legacyDir: string }) => {
     const out = createOutput(raw);
-    const legacy = path.resolve(raw.legacyDir);
-    if (!existsSync(legacy)) {
-      if (out.json) out.data({ finished: [] });
-      else out.result(`nothing to recover: ${raw.legacyDir} does not exist`);
-      return;
-    }
-    const lock = await acquireLock(legacy, 'recover');
-    try {
-      const { finished } = await recoverMoves(legacy);
-      if (out.json) out.data({ finished: finished.map((m) => ({ id: m.id, files: m.files.map((f) => f.dest) })) });
-      else if (!finished.length) out.result(`nothing to recover in ${raw.legacyDir}`);
-      else out.result(finished.map((m) => `finished move ${m.id}: ${m.files.length} file(s) from ${m.sourceRoot} into ${raw.legacyDir}`).join('\n'));
-    } finally {
-      await lock.release();
-    }
+    const finished = await recoverInterrupted(raw.legacyDir);
+    if (out.json) out.data({ finished: finished.map((m) => ({ id: m.id, files: m.files.map((f) => f.dest) })) });
+    else if (!finished.length) out.result(`nothing to recover in ${raw.legacyDir}`);
+    else out.result(finished.map((m) => `finished move ${m.id}: ${m.files.length} file(s) from ${m.sourceRoot} into ${raw.legacyDir}`).join('\n'));
   });
 }
