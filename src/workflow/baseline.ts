@@ -8,7 +8,7 @@ import { replay, type ReplayOptions, type ReplayResult } from '../replay/index.j
 import { compareCatalogs, type Difference } from '../verify/index.js';
 import { VERSION } from '../version.js';
 import type { PipelineOptions } from './options.js';
-import { inputDigest, prepareRun, startEngine, type PreparedRun } from './prepare.js';
+import { inputDigest, prepareRun, resolveEngineOptions, startEngine, type PreparedRun } from './prepare.js';
 
 export interface BaselineOptions extends PipelineOptions {
   /** Leave out the reference-data section. */
@@ -75,8 +75,9 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
   const tEmitted = performance.now();
   let differences: Difference[] | null = null;
   if (options.verify !== false) {
-    const rebuilt = await applyBaseline(engine, sql, prepared.replay, includeData, options.outputPath ?? 'baseline.sql');
-    differences = compareCatalogs(replayed.catalog, rebuilt);
+    differences = await onCleanCluster(engine, replayed.catalog, prepared, options, async (target) =>
+      compareCatalogs(replayed.catalog, await applyBaseline(target, sql, prepared.replay, includeData, options.outputPath ?? 'baseline.sql')),
+    );
   }
   const tVerified = performance.now();
   const objectsByKind: Record<string, number> = {};
@@ -106,6 +107,40 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
       totalMs: tVerified - t0,
     },
   };
+}
+
+/** Kinds that live in the cluster, not in one database: a replay leaves them behind for the next database. */
+const clusterKinds = new Set<string>(['role']);
+
+export function hasClusterObjects(catalog: Catalog): boolean {
+  return catalog.objects.some((o) => clusterKinds.has(o.kind));
+}
+
+/**
+ * Runs `fn` where the cluster holds none of what the replay left behind. Roles the migrations
+ * created or altered survive the replay's database, so a baseline applied on the same cluster
+ * would find them already there and prove nothing about its own role statements: such catalogs
+ * are verified on a second, fresh engine. The url engine cannot get a fresh cluster; there, role
+ * differences are set aside with a warning.
+ */
+export async function onCleanCluster(
+  engine: Engine,
+  catalog: Catalog,
+  prepared: PreparedRun,
+  options: PipelineOptions,
+  fn: (target: Engine) => Promise<Difference[]>,
+): Promise<Difference[]> {
+  if (!hasClusterObjects(catalog)) return fn(engine);
+  if (engine.kind === 'url') {
+    options.log?.('warning: roles are cluster-wide and this server already has them from the replay: they are not verified on --engine url');
+    return (await fn(engine)).filter((d) => !clusterKinds.has(d.kind));
+  }
+  const fresh = await startEngine(prepared, { ...options, log: () => {} }, await resolveEngineOptions(prepared, { ...options, log: () => {} }));
+  try {
+    return await fn(fresh);
+  } finally {
+    await fresh.close();
+  }
 }
 
 interface Replayed {

@@ -45,13 +45,12 @@ function resolvePreset(dir: string, options: PipelineOptions): PreparedRun['pres
 }
 
 /**
- * Starts the engine for a run. `auto` takes the first local engine that has (or can stub) every
- * extension the migrations create; an explicit engine lacking one fails before the replay, naming
- * the extension, the file that creates it and the engines that have it.
+ * Which engine a run uses. `auto` takes the first local engine that has (or can stub) every
+ * extension the migrations create; an explicit engine gets the run's stub extensions.
  */
-export async function startEngine(prepared: PreparedRun, options: PipelineOptions): Promise<Engine> {
+export async function resolveEngineOptions(prepared: PreparedRun, options: PipelineOptions): Promise<EngineOptions> {
   const kind = options.engine ?? 'auto';
-  const required = [...new Set(prepared.extensionUses.map((u) => u.name))].sort();
+  const required = requiredNames(prepared);
   const base: Omit<EngineOptions, 'kind'> = {
     ...(options.pgVersion ? { pgVersion: options.pgVersion } : {}),
     ...(options.pgBin ? { pgBin: options.pgBin } : {}),
@@ -60,27 +59,31 @@ export async function startEngine(prepared: PreparedRun, options: PipelineOption
     ...(options.scratchName ? { scratchName: options.scratchName } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
-  let engineOptions: EngineOptions;
-  if (kind === 'auto' && !options.pgBin && !options.pgVersion) {
-    const engines = await localEngines();
-    const choice = chooseEngine(required, engines, prepared.stubExtensions);
-    if (!choice) throw missingExtensionsError(missingUses(prepared, engines[0]?.extensions ?? new Set()), 'no local engine', engines);
-    engineOptions = {
-      ...base,
-      kind: choice.engine.kind,
-      ...(choice.engine.pgBin ? { pgBin: choice.engine.pgBin } : {}),
-    };
-    const stubs = [...new Set([...choice.stubs, ...prepared.stubExtensions])].sort();
-    if (stubs.length) engineOptions.stubExtensions = stubs;
-    if (choice.engine !== engines[0]) options.log?.(`engine ${choice.engine.flags}: it has ${required.join(', ')}`);
-  } else {
-    engineOptions = { ...base, kind: kind === 'auto' ? 'embedded' : kind, ...(prepared.stubExtensions.length ? { stubExtensions: prepared.stubExtensions } : {}) };
+  if (kind !== 'auto' || options.pgBin || options.pgVersion) {
+    return { ...base, kind: kind === 'auto' ? 'embedded' : kind, ...(prepared.stubExtensions.length ? { stubExtensions: prepared.stubExtensions } : {}) };
   }
-  const engine = await createEngine(engineOptions);
+  const engines = await localEngines();
+  const choice = chooseEngine(required, engines, prepared.stubExtensions);
+  if (!choice) throw missingExtensionsError(missingUses(prepared, engines[0]?.extensions ?? new Set()), 'no local engine', engines);
+  if (choice.engine !== engines[0]) options.log?.(`engine ${choice.engine.flags}: it has ${required.join(', ')}`);
+  const stubs = [...new Set([...choice.stubs, ...prepared.stubExtensions])].sort();
+  return {
+    ...base,
+    kind: choice.engine.kind,
+    ...(choice.engine.pgBin ? { pgBin: choice.engine.pgBin } : {}),
+    ...(stubs.length ? { stubExtensions: stubs } : {}),
+  };
+}
+
+/**
+ * Starts the engine for a run; an engine lacking an extension the migrations create fails before
+ * the replay, naming the extension, the file that creates it and the engines that have it.
+ */
+export async function startEngine(prepared: PreparedRun, options: PipelineOptions, engineOptions?: EngineOptions): Promise<Engine> {
+  const engine = await createEngine(engineOptions ?? (await resolveEngineOptions(prepared, options)));
   try {
-    if (required.length) {
-      const available = await availableExtensions(engine);
-      const missing = missingUses(prepared, available);
+    if (requiredNames(prepared).length) {
+      const missing = missingUses(prepared, await availableExtensions(engine));
       if (missing.length) throw missingExtensionsError(missing, describeEngine(engine), await localEngines());
     }
     return engine;
@@ -88,6 +91,10 @@ export async function startEngine(prepared: PreparedRun, options: PipelineOption
     await engine.close();
     throw error;
   }
+}
+
+function requiredNames(prepared: PreparedRun): string[] {
+  return [...new Set(prepared.extensionUses.map((u) => u.name))].sort();
 }
 
 /** The first use of each extension the engine cannot create. */
