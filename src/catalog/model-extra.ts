@@ -36,6 +36,11 @@ export interface PrivilegesDef {
   column: string | null;
   acl: AclEntry[];
   initial: AclEntry[];
+  /**
+   * `grantee PRIVILEGE` pairs default privileges may add when the baseline creates the object
+   * (it may or may not get them there): the ones its ACL lacks are revoked.
+   */
+  creation: string[];
 }
 
 /** ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema]: entries relative to the built-in default. */

@@ -47,23 +47,23 @@ WITH o AS (
   SELECT ${cls('pg_class')} AS classid, c.oid AS objid, 0 AS objsubid, c.relacl AS acl, c.relowner AS owner, n.nspname AS schema,
     CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END AS objtype,
     CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || c.oid::pg_catalog.regclass::text AS target, NULL AS col,
-    NULL::pg_catalog.oid AS relid
+    NULL::pg_catalog.oid AS relid, c.relnamespace AS nspoid
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relacl IS NOT NULL AND c.relnamespace <> 'pg_toast'::pg_catalog.regnamespace
   UNION ALL
-  SELECT ${cls('pg_class')}, c.oid, a.attnum, a.attacl, c.relowner, n.nspname, 'c', 'TABLE ' || c.oid::pg_catalog.regclass::text, pg_catalog.quote_ident(a.attname), NULL
+  SELECT ${cls('pg_class')}, c.oid, a.attnum, a.attacl, c.relowner, n.nspname, 'c', 'TABLE ' || c.oid::pg_catalog.regclass::text, pg_catalog.quote_ident(a.attname), NULL, c.relnamespace
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   WHERE a.attacl IS NOT NULL
   UNION ALL
-  SELECT ${cls('pg_namespace')}, n.oid, 0, n.nspacl, n.nspowner, n.nspname, 'n', 'SCHEMA ' || pg_catalog.quote_ident(n.nspname), NULL, NULL
+  SELECT ${cls('pg_namespace')}, n.oid, 0, n.nspacl, n.nspowner, n.nspname, 'n', 'SCHEMA ' || pg_catalog.quote_ident(n.nspname), NULL, NULL, 0::pg_catalog.oid
   FROM pg_catalog.pg_namespace n WHERE n.nspacl IS NOT NULL
   UNION ALL
   SELECT ${cls('pg_proc')}, p.oid, 0, p.proacl, p.proowner, n.nspname, 'f',
-    CASE WHEN p.prokind = 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || p.oid::pg_catalog.regprocedure::text, NULL, NULL
+    CASE WHEN p.prokind = 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || p.oid::pg_catalog.regprocedure::text, NULL, NULL, p.pronamespace
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL
   UNION ALL
-  SELECT ${cls('pg_type')}, t.oid, 0, t.typacl, t.typowner, n.nspname, 'T', 'TYPE ' || pg_catalog.format_type(t.oid, NULL), NULL, NULLIF(t.typrelid, 0)
+  SELECT ${cls('pg_type')}, t.oid, 0, t.typacl, t.typowner, n.nspname, 'T', 'TYPE ' || pg_catalog.format_type(t.oid, NULL), NULL, NULLIF(t.typrelid, 0), t.typnamespace
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
 ), f AS (
   SELECT o.*, ip.initprivs, ${idOf('o.classid', 'o.objid', 'o.objsubid')} AS target_id
@@ -76,11 +76,24 @@ SELECT 'privileges on ' || f.target_id AS id, 'privileges' AS kind, f.schema, f.
   CASE WHEN f.relid IS NOT NULL THEN ${idOf(cls('pg_class'), 'f.relid')} ELSE f.target_id END AS parent,
   ${ownerOf('f.owner')} AS owner,
   pg_catalog.json_build_object('target', f.target, 'column', f.col, 'acl', ${aclEntries('f.acl', 'f.owner')},
-    'initial', ${aclEntries('COALESCE(f.initprivs, pg_catalog.acldefault(f.objtype::"char", f.owner))', 'f.owner')}) AS def,
+    'initial', ${aclEntries('COALESCE(f.initprivs, pg_catalog.acldefault(f.objtype::"char", f.owner))', 'f.owner')},
+    'creation', ${creationDefaults}) AS def,
   ARRAY[${privilegesIdentity('f.classid', 'f.objid', 'f.objsubid', 'f.acl')}] AS covers
 FROM f
 ORDER BY 1`,
 };
+
+/**
+ * What default privileges (of any role, global or for the object's schema) may grant an object
+ * created by the baseline: those set before the migrations apply at its creation, those the
+ * migrations set are emitted last and do not. Not knowing which, emit revokes whichever the
+ * object lacks. `grantee privilege` pairs; a role's entries for itself (its owner rights) left out.
+ */
+const creationDefaults = `CASE WHEN f.objid >= 16384 AND f.col IS NULL THEN COALESCE((SELECT pg_catalog.json_agg(DISTINCT
+      CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.rolname) END || ' ' || x.privilege_type)
+    FROM pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) x LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee
+    WHERE d.defaclobjtype = CASE f.objtype WHEN 's' THEN 'S' ELSE f.objtype END
+      AND d.defaclnamespace IN (0, f.nspoid) AND x.grantee <> d.defaclrole), '[]') ELSE '[]' END`;
 
 const defaclObjects: Record<string, [string, string]> = { r: ['TABLES', 'r'], S: ['SEQUENCES', 's'], f: ['FUNCTIONS', 'f'], T: ['TYPES', 'T'], n: ['SCHEMAS', 'n'] };
 

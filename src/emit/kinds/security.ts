@@ -65,6 +65,20 @@ function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEn
     if (!grant) return `REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${list} ON ${d.target} FROM ${who};`;
     return `GRANT ${list} ON ${d.target} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
   });
+  if (created) {
+    const held = new Set(to.map((e) => `${e.grantee} ${e.privilege}`));
+    const revoked = new Set(from.filter((e) => !held.has(`${e.grantee} ${e.privilege}`)).map((e) => `${e.grantee} ${e.privilege}`));
+    const extra = new Map<string, string[]>();
+    for (const pair of d.creation) {
+      if (held.has(pair) || revoked.has(pair)) continue;
+      const at = pair.lastIndexOf(' ');
+      const grantee = pair.slice(0, at);
+      extra.set(grantee, [...(extra.get(grantee) ?? []), pair.slice(at + 1)]);
+    }
+    for (const [grantee, privileges] of extra) {
+      sql.unshift(`REVOKE ${privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ')} ON ${d.target} FROM ${grantee};`);
+    }
+  }
   // An explicit ACL equal to the initial one (granted, then revoked again): restating the
   // owner's own privileges makes the ACL explicit without changing it.
   if (sql.length === 0 && created) {
