@@ -18,8 +18,11 @@ export interface DiffOptions extends PipelineOptions {
   baseline?: string;
   /** A live database (URL) to compare with instead: read only, schema only. */
   against?: string;
-  /** Compare definitions only, not the reference data. */
-  schemaOnly?: boolean;
+  /**
+   * Also compare the reference data (rows and sequence positions). Off by default: two replays
+   * disagree on every `now()` or random default, which is no drift of the schema.
+   */
+  data?: boolean;
 }
 
 export interface DiffResult {
@@ -44,7 +47,7 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
   const prepared = dir ? await prepareRun(dir, options) : preparedWithoutSet(options);
   const engine = await startEngine(prepared, options);
   try {
-    const includeData = !options.schemaOnly && !options.against;
+    const includeData = Boolean(options.data) && !options.against;
     const preludesOnly: ReplayOptions = {
       ...(prepared.replay.preludes ? { preludes: prepared.replay.preludes } : {}),
       ...(prepared.replay.settings ? { settings: prepared.replay.settings } : {}),
@@ -123,6 +126,19 @@ async function snapshotAfterPreludes(engine: Engine, preludesOnly: ReplayOptions
  * start (`default_transaction_read_only`), so even a mistake here cannot write to production.
  */
 export async function introspectLive(url: string, before: CatalogSnapshot): Promise<Catalog> {
+  const { client, password } = await openReadOnly(url);
+  try {
+    return await introspect(client, { before, includeData: false });
+  } catch (error) {
+    if (error instanceof PgsquashError) throw error;
+    throw new EngineUnavailableError(`reading ${redactUrl(url)} failed: ${redactError(error, [password])}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A session on `url` that cannot write: refused unless Postgres confirms it is read-only. */
+export async function openReadOnly(url: string): Promise<{ client: pg.Client; password: string | undefined }> {
   let password: string | undefined;
   try {
     password = decodeURIComponent(new URL(url).password) || undefined;
@@ -136,13 +152,14 @@ export async function introspectLive(url: string, before: CatalogSnapshot): Prom
     throw new EngineUnavailableError(`cannot connect to ${redactUrl(url)}: ${redactError(error, [password])}`);
   }
   try {
-    const { rows } = await client.query<{ ro: string }>('SHOW default_transaction_read_only');
+    // The startup option can be lost to a URL that sets its own `options`; the SET cannot.
+    await client.query('SET default_transaction_read_only = on');
+    const { rows } = await client.query<{ ro: string }>("SELECT pg_catalog.current_setting('default_transaction_read_only') AS ro");
     if (rows[0]?.ro !== 'on') throw new EngineUnavailableError(`${redactUrl(url)} did not accept a read-only session; nothing was read`);
-    return await introspect(client, { before, includeData: false });
+    return { client, password };
   } catch (error) {
-    if (error instanceof PgsquashError) throw error;
-    throw new EngineUnavailableError(`reading ${redactUrl(url)} failed: ${redactError(error, [password])}`);
-  } finally {
     await client.end().catch(() => undefined);
+    if (error instanceof PgsquashError) throw error;
+    throw new EngineUnavailableError(`cannot open a read-only session on ${redactUrl(url)}: ${redactError(error, [password])}`);
   }
 }

@@ -10,7 +10,7 @@ import { registerSecret } from '../../util/redact.js';
 interface DiffFlags extends RawOptions {
   baseline?: string;
   against?: string;
-  schemaOnly?: boolean;
+  data?: boolean;
   color?: boolean;
 }
 
@@ -21,7 +21,7 @@ export function registerDiff(program: Command): void {
     .argument('[dir]', 'migrations directory (optional with both --baseline and --against)')
     .option('--baseline <file>', 'the baseline to compare')
     .option('--against <url>', 'a live database to compare with instead (read-only session, schema only)')
-    .option('--schema-only', 'compare definitions only, not the reference data')
+    .option('--data', 'also compare the reference data (rows the migrations inserted; now() defaults will differ)')
     .option('--no-color', 'no colours, even on a terminal');
   addDiscoverOptions(command);
   addEngineOptions(command);
@@ -41,7 +41,7 @@ export function registerDiff(program: Command): void {
       log: (m) => out.info(m),
       ...(raw.baseline ? { baseline: raw.baseline } : {}),
       ...(raw.against ? { against: raw.against } : {}),
-      ...(raw.schemaOnly ? { schemaOnly: true } : {}),
+      ...(raw.data ? { data: true } : {}),
     });
     for (const w of result.warnings) out.warn(`warning: ${w}`);
     if (out.json) out.data({ left: result.left, right: result.right, equal: result.differences.length === 0, differences: result.differences });
