@@ -74,6 +74,14 @@ export function decodeUtf8(bytes: Uint8Array, file: string, absFile: string = fi
     if (looksLikeUtf16(bytes)) details.push('The file starts with a UTF-16 byte order mark: it looks like UTF-16, not UTF-8.');
     throw new InputError(`${file}: invalid UTF-8 at byte offset ${problem.offset}`, details, { file: absFile, line, column });
   }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    // PostgreSQL's protocol ends query text at a NUL byte, so no runner can send this file.
+    const { line, column } = positionOf(bytes, nul);
+    throw new InputError(`${file}:${line}:${column}: NUL byte (0x00) at byte offset ${nul}`, [
+      'SQL text cannot contain NUL bytes; remove it (the file may be binary or UTF-16).',
+    ], { file: absFile, line, column });
+  }
   const hadBom = bytes.length >= 3 && bytes[0] === BOM[0] && bytes[1] === BOM[1] && bytes[2] === BOM[2];
   const body = hadBom ? bytes.subarray(3) : bytes;
   // ignoreBOM: the BOM was handled above; any later U+FEFF is content and must stay.

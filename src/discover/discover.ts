@@ -5,7 +5,7 @@ import { decodeUtf8, findInvalidUtf8 } from './decode.js';
 import type { Detection } from './detect.js';
 import { detectLayout } from './detect.js';
 import type { DiscoverFs } from './fs.js';
-import { nodeFs } from './fs.js';
+import { describeFsError, nodeFs } from './fs.js';
 import { numbered } from './layouts/numbered.js';
 import type { Candidate, ScanContext } from './layouts/index.js';
 import { noMigrationsFound, notInOrderFile, nothingToRun, straysFound } from './messages.js';
@@ -32,14 +32,35 @@ class FileCache {
   read(rel: string): Promise<Uint8Array> {
     let pending = this.bytes.get(rel);
     if (!pending) {
-      pending = this.fs.readFile(this.abs(rel));
+      pending = this.readInside(rel);
       this.bytes.set(rel, pending);
     }
     return pending;
   }
+  /**
+   * Links inside the root are followed like copies; a link out of it is refused, because the
+   * squash would archive the link and not the file, and a stray link could read any file.
+   */
+  private async readInside(rel: string): Promise<Uint8Array> {
+    const abs = this.abs(rel);
+    try {
+      if (this.fs.realPath) {
+        const [target, root] = await Promise.all([this.fs.realPath(abs), this.fs.realPath(this.root)]);
+        if (target !== root && !target.startsWith(`${root}${path.sep}`)) {
+          throw new InputError(`${rel} is a symbolic link to ${target}, outside the migration directory ${root}`, [
+            'pgsquash follows links only within the directory: copy the file in, or point pgsquash at a directory that holds both.',
+          ]);
+        }
+      }
+      return await this.fs.readFile(abs);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`cannot read ${rel}: ${describeFsError(error)}`, [`Check that ${abs} is a readable file (permissions, a broken disk or mount).`]);
+    }
+  }
   async sniff(rel: string): Promise<string | undefined> {
     const bytes = await this.read(rel);
-    return findInvalidUtf8(bytes) ? undefined : decodeUtf8(bytes, rel).text;
+    return findInvalidUtf8(bytes) || bytes.includes(0) ? undefined : decodeUtf8(bytes, rel).text;
   }
 }
 

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export type EntryKind = 'file' | 'dir' | 'other';
@@ -18,6 +18,8 @@ export interface DiscoverFs {
   readFile(absPath: string): Promise<Uint8Array>;
   /** `missing` when nothing exists at the path (or a link points nowhere). */
   kind(absPath: string): Promise<EntryKind | 'missing'>;
+  /** The path with every symbolic link resolved; without it, links are not checked. */
+  realPath?(absPath: string): Promise<string>;
 }
 
 async function kindOf(absPath: string): Promise<EntryKind | 'missing'> {
@@ -30,6 +32,13 @@ async function kindOf(absPath: string): Promise<EntryKind | 'missing'> {
     if (isMissing(error)) return 'missing';
     throw error;
   }
+}
+
+/** `permission denied (EACCES)` rather than Node's `EACCES: permission denied, open '...'`. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const known: Record<string, string> = { EACCES: 'permission denied', EPERM: 'permission denied', EISDIR: 'it is a folder', EIO: 'I/O error' };
+  return typeof code === 'string' ? `${known[code] ?? 'error'} (${code})` : String(error);
 }
 
 function isMissing(error: unknown): boolean {
@@ -56,4 +65,5 @@ export const nodeFs: DiscoverFs = {
     return readFile(absPath);
   },
   kind: kindOf,
+  realPath: (absPath) => realpath(absPath),
 };

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { DiscoverFs } from './fs.js';
+import { InputError } from '../errors.js';
+import { describeFsError, type DirEntry, type DiscoverFs } from './fs.js';
 import { compareBytes } from './version-order.js';
 
 export interface TreeFile {
@@ -40,7 +41,14 @@ export async function listTree(fs: DiscoverFs, root: string): Promise<Tree> {
 }
 
 async function walk(fs: DiscoverFs, root: string, rel: string, depth: number, tree: Tree): Promise<void> {
-  const entries = await fs.readDir(rel === '' ? root : path.join(root, ...rel.split('/')));
+  const where = rel === '' ? root : path.join(root, ...rel.split('/'));
+  let entries: DirEntry[];
+  try {
+    entries = await fs.readDir(where);
+  } catch (error) {
+    // A folder we cannot list may hold migrations: skipping it would change the history.
+    throw new InputError(`cannot list ${rel === '' ? root : `${rel}/`}: ${describeFsError(error)}`, [`Check the permissions of ${where}.`]);
+  }
   for (const entry of entries) {
     const entryPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
     if (entry.name.startsWith('.')) {

@@ -60,6 +60,15 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
   const map = new SourceMap(file, rendered);
   const { statements } = prepare(file, () => splitSql(rendered.text, { standardConformingStrings: ctx.session.standardConformingStrings }), rendered);
   const traits = statements.map((s) => classifyStatement(s.words, s.text, ctx.serverMajor));
+  const refused = traits.findIndex((t) => t.refused);
+  if (refused !== -1) {
+    const at = map.locate((statements[refused] as Statement).start);
+    const shown = displayPath(file.absPath);
+    throw new InputError(`${shown}:${at.line}:${at.column}: refused: ${traits[refused]?.refused}`, [
+      'pgsquash replays as superuser and never sends statements that reach beyond the throwaway database; nothing of this file ran.',
+      'Remove the statement from the migration (run it outside the migrations if it is needed).',
+    ], { file: shown, line: at.line, column: at.column });
+  }
   const plan = planFile(file.mode, traits);
   const notices: ReplayNotice[] = [];
   const notes: ReplayNote[] = [];
@@ -74,6 +83,11 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
       line: at.line,
       message: `${traits[blocker]?.nonTransactional} (line ${at.line}) cannot run inside a transaction: ran the file in autocommit, statement by statement`,
     });
+  }
+  const superuser = traits.findIndex((t) => t.grantsSuperuser);
+  if (superuser !== -1 && file.phase === 'migration') {
+    const line = map.locate((statements[superuser] as Statement).start).line;
+    notes.push({ code: 'superuser-role', line, message: 'creates or alters a role with SUPERUSER: allowed in the throwaway cluster, but check it is meant' });
   }
   const copyOut = traits.findIndex((t) => t.copy === 'out');
   if (copyOut !== -1) {

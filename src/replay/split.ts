@@ -166,7 +166,7 @@ class Scanner {
     this.i = j;
   }
 
-  /** Nested, as in PostgreSQL; an unterminated comment runs to the end (the server reports it). */
+  /** Nested, as in PostgreSQL; an unterminated comment runs to the end and is sent (the server reports it). */
   private skipBlockComment(): void {
     const { text } = this;
     let depth = 0;
@@ -183,6 +183,8 @@ class Scanner {
         j++;
       }
     }
+    // Runners send an unclosed comment to the server, which refuses it: so must we, not drop it.
+    if (depth > 0) this.token(this.i);
     this.i = j;
   }
 

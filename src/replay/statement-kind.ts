@@ -19,6 +19,10 @@ export interface StatementTraits {
    */
   needsOwnTransaction?: boolean;
   copy?: 'in' | 'out';
+  /** Never sent: it reaches outside the throwaway database (see {@link refusedBecause}). */
+  refused?: string;
+  /** Sent, but worth telling the user about: CREATE/ALTER ROLE ... SUPERUSER. */
+  grantsSuperuser?: boolean;
 }
 
 export function classifyStatement(words: string[], text: string, serverMajor: number): StatementTraits {
@@ -77,5 +81,25 @@ export function classifyStatement(words: string[], text: string, serverMajor: nu
 
   if (isCopyFromStdin(words)) traits.copy = 'in';
   else if (w0 === 'copy' && pair('to', 'stdout')) traits.copy = 'out';
+  const refused = refusedBecause(words, text);
+  if (refused) traits.refused = refused;
+  if ((w0 === 'create' || w0 === 'alter') && (w1 === 'role' || w1 === 'user') && has('superuser')) traits.grantsSuperuser = true;
   return traits;
+}
+
+/**
+ * The replay runs as superuser on the user's machine or server, so statements that act beyond
+ * the scratch database are refused before anything is sent: a shell command (COPY ... PROGRAM,
+ * also when built in a DO block or function body), a server configuration change (ALTER SYSTEM),
+ * and dropping a database (with the url engine, a real one). What SQL builds at run time from
+ * pieces cannot be seen here; run untrusted histories with --engine docker.
+ */
+export function refusedBecause(words: string[], text: string): string | undefined {
+  const [w0 = '', w1 = ''] = words;
+  const pair = (a: string, b: string) => words.some((w, k) => w === a && words[k + 1] === b);
+  if (w0 === 'copy' && (pair('to', 'program') || pair('from', 'program'))) return 'COPY ... PROGRAM runs a shell command on the server';
+  if (/\bcopy\b[\s\S]*\b(?:to|from)\s+program\b/i.test(text)) return 'this statement holds a COPY ... PROGRAM, which runs a shell command on the server';
+  if (w0 === 'alter' && w1 === 'system') return 'ALTER SYSTEM changes the server configuration';
+  if (w0 === 'drop' && w1 === 'database') return 'DROP DATABASE drops a database outside the replay';
+  return undefined;
 }

@@ -72,7 +72,7 @@ export interface ReplayNotice {
 }
 
 export interface ReplayNote {
-  code: 'ran-outside-transaction' | 'templates-rendered' | 'history-table-created' | 'copy-out-discarded';
+  code: 'ran-outside-transaction' | 'templates-rendered' | 'history-table-created' | 'copy-out-discarded' | 'superuser-role';
   message: string;
   line?: number;
 }
