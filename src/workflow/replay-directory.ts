@@ -1,6 +1,7 @@
 import type { MigrationSet } from '../discover/types.js';
 import { describeEngine } from '../engine/index.js';
-import { replay, type ReplayResult } from '../replay/index.js';
+import { ReplayFailedError, replay, type ReplayResult } from '../replay/index.js';
+import { explainFailure } from '../report/explain.js';
 import type { PipelineOptions } from './options.js';
 import { prepareRun, startEngine } from './prepare.js';
 
@@ -18,7 +19,9 @@ export async function replayDirectory(dir: string, options: PipelineOptions = {}
   try {
     const db = await engine.createDatabase('pgsquash_replay');
     try {
-      const result = await replay(prepared.set, db, prepared.replay);
+      const result = await replay(prepared.set, db, prepared.replay).catch((error: unknown) => {
+        throw error instanceof ReplayFailedError ? explainFailure(error, prepared.set) : error;
+      });
       return { set: prepared.set, engine: describeEngine(engine), preset: prepared.preset?.name, result };
     } finally {
       await db.drop();
