@@ -3,7 +3,7 @@ import { DriftError } from '../../errors.js';
 import { checkBaseline } from '../../workflow/check.js';
 import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions } from '../options.js';
 import { createOutput } from '../output.js';
-import { formatDiff } from './diff.js';
+import { DifferencesFound, formatDiff } from './diff.js';
 
 interface CheckFlags extends RawOptions {
   legacyDir: string;
@@ -35,8 +35,12 @@ export function registerCheck(program: Command): void {
     });
     const stale = result.headerDigest !== result.currentDigest;
     const drift = result.diff?.differences.length ?? 0;
-    if (out.json) out.data({ ...result, ok: !stale && drift === 0 });
-    else {
+    const ok = !stale && drift === 0;
+    if (out.json) {
+      if (ok) out.data({ ...result, ok });
+      else throw new DifferencesFound(stale ? 'the baseline is stale' : `${drift} object(s) differ`, result.changes.map((c) => `${c.change}: ${c.path}`), { ...result, ok });
+      return;
+    } else {
       const lines = [
         stale
           ? `${result.baseline} is stale: its inputs digest ${result.headerDigest.slice(0, 12)} no longer matches the ${result.files} file(s) in ${raw.legacyDir} (${result.currentDigest.slice(0, 12)})`

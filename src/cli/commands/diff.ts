@@ -44,15 +44,27 @@ export function registerDiff(program: Command): void {
       ...(raw.data ? { data: true } : {}),
     });
     for (const w of result.warnings) out.warn(`warning: ${w}`);
-    if (out.json) out.data({ left: result.left, right: result.right, equal: result.differences.length === 0, differences: result.differences });
-    else if (result.differences.length) out.result(formatDiff(result, Boolean(process.stdout.isTTY) && raw.color !== false));
-    else out.result(`no differences: ${result.right} builds the same database as ${result.left}`);
-    if (result.differences.length) {
-      throw new DriftError(`${result.differences.length} object(s) differ between ${result.left} and ${result.right}`, [
-        'Each is shown above as a unified diff of its DDL (- left, + right).',
-      ]);
+    const doc = { left: result.left, right: result.right, equal: result.differences.length === 0, differences: result.differences };
+    if (!result.differences.length) {
+      if (out.json) out.data(doc);
+      else out.result(`no differences: ${result.right} builds the same database as ${result.left}`);
+      return;
     }
+    if (!out.json) out.result(formatDiff(result, Boolean(process.stdout.isTTY) && raw.color !== false));
+    // In --json mode the error document is the only one printed; it carries the differences.
+    throw new DifferencesFound(`${result.differences.length} object(s) differ between ${result.left} and ${result.right}`, result.differences.map((d) => `${d.id}: ${d.change}`), doc);
   });
+}
+
+/** A drift with the machine-readable differences, for the JSON error document (`error.data`). */
+export class DifferencesFound extends DriftError {
+  constructor(
+    message: string,
+    details: string[],
+    readonly data: unknown,
+  ) {
+    super(message, details);
+  }
 }
 
 export function formatDiff(result: DiffResult, color: boolean): string {
