@@ -38,7 +38,7 @@ export interface Report {
     timings?: Record<string, number>;
   };
   smells: Smell[];
-  objects: (ObjectTrail & { steps: (ObjectTrail['steps'][number] & { label: string })[] })[];
+  objects: (Omit<ObjectTrail, 'steps'> & { steps: (ObjectTrail['steps'][number] & { label: string })[] })[];
   files: FileReport[];
   diagrams: Diagram[];
   /** Provenance of every object in the baseline, for `annotateBaseline`. */
