@@ -1,16 +1,13 @@
 /**
  * `pgsquash report`: replay the set with provenance recording, read the resulting catalog, and
- * build the report. (squash builds its report from its own replay with the same recorder.)
+ * build the report. (squash and baseline build theirs from their own replay, see workflow/baseline.ts.)
  */
 import { performance } from 'node:perf_hooks';
-import type pg from 'pg';
-import { introspect, snapshot, type CatalogSnapshot } from '../catalog/index.js';
-import { describeEngine, type Database } from '../engine/index.js';
-import { ReplayFailedError, replay } from '../replay/index.js';
+import { describeEngine } from '../engine/index.js';
+import { replayAndIntrospect } from '../workflow/baseline.js';
 import type { PipelineOptions } from '../workflow/options.js';
 import { prepareRun, startEngine } from '../workflow/prepare.js';
 import { buildReport, type Report } from './build.js';
-import { explainFailure } from './explain.js';
 import { ReportRecorder } from './recorder.js';
 
 export interface ReportOptions extends PipelineOptions {
@@ -27,42 +24,19 @@ export async function reportDirectory(dir: string, options: ReportOptions = {}):
   const t0 = performance.now();
   const prepared = await prepareRun(dir, options);
   const engine = await startEngine(prepared, options);
+  const recorder = new ReportRecorder(prepared.set);
   try {
-    const db = await engine.createDatabase('pgsquash_report');
-    const recorder = new ReportRecorder(prepared.set);
-    try {
-      const tReplay = performance.now();
-      let before: CatalogSnapshot | undefined;
-      const result = await replay(prepared.set, db, {
-        ...prepared.replay,
-        ...recorder.hooks({ onPreludesDone: async ({ db: target }) => void (before = await withClient(target, snapshot)) }),
-      }).catch((error: unknown) => {
-        throw error instanceof ReplayFailedError ? explainFailure(error, prepared.set) : error;
-      });
-      const tIntrospect = performance.now();
-      const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData: !options.schemaOnly }));
-      const report = buildReport({
-        set: prepared.set,
-        replay: result,
-        catalog,
-        recorded: recorder.result(),
-        timings: { replayMs: tIntrospect - tReplay, introspectMs: performance.now() - tIntrospect, totalMs: performance.now() - t0 },
-      });
-      return { report, engine: describeEngine(engine) };
-    } finally {
-      await recorder.close();
-      await db.drop();
-    }
+    const replayed = await replayAndIntrospect(engine, prepared.set, { ...prepared.replay, ...recorder.hooks() }, !options.schemaOnly);
+    const report = buildReport({
+      set: prepared.set,
+      replay: replayed.result,
+      catalog: replayed.catalog,
+      recorded: recorder.result(),
+      timings: { replayMs: replayed.replayMs, introspectMs: replayed.introspectMs, totalMs: performance.now() - t0 },
+    });
+    return { report, engine: describeEngine(engine) };
   } finally {
+    await recorder.close();
     await engine.close();
-  }
-}
-
-async function withClient<T>(db: Database, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
   }
 }

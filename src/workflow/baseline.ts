@@ -4,10 +4,14 @@ import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../cat
 import type { MigrationSet } from '../discover/types.js';
 import { emitBaseline } from '../emit/index.js';
 import { describeEngine, type Database, type Engine } from '../engine/index.js';
-import { replay, type ReplayOptions, type ReplayResult } from '../replay/index.js';
+import type { ReplayOptions, ReplayResult } from '../replay/index.js';
 import { compareCatalogs, type Difference } from '../verify/index.js';
 import { VERSION } from '../version.js';
+import { annotateBaseline } from '../report/annotate.js';
+import { buildReport, type Report } from '../report/build.js';
+import { ReportRecorder } from '../report/recorder.js';
 import type { PipelineOptions } from './options.js';
+import { replayExplained } from './replay-directory.js';
 import { inputDigest, prepareRun, resolveEngineOptions, startEngine, type PreparedRun } from './prepare.js';
 
 export interface BaselineOptions extends PipelineOptions {
@@ -21,6 +25,10 @@ export interface BaselineOptions extends PipelineOptions {
   outputPath?: string;
   /** Rewrites the emitted text before it is verified (tests inject a difference with it). */
   editBaseline?: (sql: string) => string;
+  /** Record provenance during the replay and build the consolidation report. */
+  report?: boolean;
+  /** A `-- from: 011_x.sql, 012_y.sql` line above each object (implies recording provenance). */
+  annotate?: boolean;
 }
 
 export interface PhaseTimings {
@@ -41,6 +49,8 @@ export interface BaselineResult {
   replay: ReplayResult;
   /** Empty when verified equal; null when verification was skipped. */
   differences: Difference[] | null;
+  /** Present when asked with `report` or `annotate`. */
+  report?: Report;
   stats: { objects: number; objectsByKind: Record<string, number>; dataTables: number; dataRows: number; lines: number };
   timings: PhaseTimings;
 }
@@ -64,14 +74,22 @@ export async function buildBaseline(dir: string, options: BaselineOptions = {}):
 export async function baselineOn(engine: Engine, prepared: PreparedRun, options: BaselineOptions, t0 = performance.now()): Promise<BaselineResult> {
   const tEngine = performance.now();
   const includeData = !options.schemaOnly;
-  const replayed = await replayAndIntrospect(engine, prepared.set, prepared.replay, includeData);
+  const recorder = options.report || options.annotate ? new ReportRecorder(prepared.set) : undefined;
+  let replayed: Replayed;
+  try {
+    replayed = await replayAndIntrospect(engine, prepared.set, { ...prepared.replay, ...recorder?.hooks() }, includeData);
+  } finally {
+    await recorder?.close();
+  }
   const tIntrospected = performance.now();
   const emitted = emitBaseline(
     replayed.catalog,
     { pgsquashVersion: VERSION, postgresMajor: engine.major, sourceFiles: prepared.set.migrations.length, inputDigest: inputDigest(prepared.set) },
     { ...(options.schemaOnly ? { schemaOnly: true } : {}), ...(options.owners ? { owners: true } : {}) },
   );
-  const sql = options.editBaseline ? options.editBaseline(emitted) : emitted;
+  const recorded = recorder?.result();
+  const annotated = options.annotate && recorded ? annotateBaseline(emitted, replayed.catalog, recorded.provenance) : emitted;
+  const sql = options.editBaseline ? options.editBaseline(annotated) : annotated;
   const tEmitted = performance.now();
   let differences: Difference[] | null = null;
   if (options.verify !== false) {
@@ -91,6 +109,17 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
     catalog: replayed.catalog,
     replay: replayed.result,
     differences,
+    ...(recorded && options.report
+      ? {
+          report: buildReport({
+            set: prepared.set,
+            replay: replayed.result,
+            catalog: replayed.catalog,
+            recorded,
+            timings: { replayMs: replayed.replayMs, introspectMs: replayed.introspectMs, totalMs: performance.now() - t0 },
+          }),
+        }
+      : {}),
     stats: {
       objects: replayed.catalog.objects.length,
       objectsByKind: Object.fromEntries(Object.entries(objectsByKind).sort(([a], [b]) => a.localeCompare(b))),
@@ -143,7 +172,7 @@ export async function onCleanCluster(
   }
 }
 
-interface Replayed {
+export interface Replayed {
   catalog: Catalog;
   result: ReplayResult;
   replayMs: number;
@@ -156,8 +185,11 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
   try {
     const t0 = performance.now();
     let before: CatalogSnapshot | undefined;
-    const result = await replay(set, db, { ...options, onPreludesDone: async ({ db: target }) => {
-        before = await withClient(target, snapshot);
+    const result = await replayExplained(set, db, {
+      ...options,
+      onPreludesDone: async (phase) => {
+        before = await withClient(phase.db, snapshot);
+        await options.onPreludesDone?.(phase);
       },
     });
     const t1 = performance.now();

@@ -1,6 +1,7 @@
 import type { MigrationSet } from '../discover/types.js';
 import { describeEngine } from '../engine/index.js';
-import { ReplayFailedError, replay, type ReplayResult } from '../replay/index.js';
+import type { Database } from '../engine/index.js';
+import { ReplayFailedError, replay, type ReplayOptions, type ReplayResult } from '../replay/index.js';
 import { explainFailure } from '../report/explain.js';
 import type { PipelineOptions } from './options.js';
 import { prepareRun, startEngine } from './prepare.js';
@@ -19,9 +20,7 @@ export async function replayDirectory(dir: string, options: PipelineOptions = {}
   try {
     const db = await engine.createDatabase('pgsquash_replay');
     try {
-      const result = await replay(prepared.set, db, prepared.replay).catch((error: unknown) => {
-        throw error instanceof ReplayFailedError ? explainFailure(error, prepared.set) : error;
-      });
+      const result = await replayExplained(prepared.set, db, prepared.replay);
       return { set: prepared.set, engine: describeEngine(engine), preset: prepared.preset?.name, result };
     } finally {
       await db.drop();
@@ -29,4 +28,11 @@ export async function replayDirectory(dir: string, options: PipelineOptions = {}
   } finally {
     await engine.close();
   }
+}
+
+/** The replay stage, with failures that explain themselves (an object created by a later file). */
+export function replayExplained(set: MigrationSet, db: Database, options: ReplayOptions): Promise<ReplayResult> {
+  return replay(set, db, options).catch((error: unknown) => {
+    throw error instanceof ReplayFailedError ? explainFailure(error, set) : error;
+  });
 }

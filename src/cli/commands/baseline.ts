@@ -13,6 +13,7 @@ interface BaselineFlags extends RawOptions {
   output: string;
   schemaOnly?: boolean;
   owners?: boolean;
+  annotate?: boolean;
   verify?: boolean;
 }
 
@@ -24,6 +25,7 @@ export function registerBaseline(program: Command): void {
     .option('-o, --output <file>', 'where to write the baseline', 'output/baseline.sql')
     .option('--schema-only', 'leave out the reference data (rows the migrations inserted)')
     .option('--owners', 'emit OWNER TO for every object')
+    .option('--annotate', 'put a "-- from: <files>" line above each object: the migrations that made it')
     .option('--no-verify', 'write without applying the baseline to a fresh database and comparing (not recommended)');
   addDiscoverOptions(command);
   addEngineOptions(command);
@@ -38,6 +40,7 @@ export function registerBaseline(program: Command): void {
       ...(progress ? { onProgress: progress } : {}),
       ...(raw.schemaOnly ? { schemaOnly: true } : {}),
       ...(raw.owners ? { owners: true } : {}),
+      ...(raw.annotate ? { annotate: true } : {}),
       verify: raw.verify !== false,
       outputPath: raw.output,
     });
