@@ -39,7 +39,7 @@ export async function readTableData(client: pg.Client, tables: Table[], objects:
     columnsOf.set(o.parent, list);
   }
   const wanted: Table[] = tables.filter((t) => replace.has(t.id));
-  const candidates = tables.filter((t) => !replace.has(t.id));
+  const candidates = await withStorage(client, tables.filter((t) => !replace.has(t.id)));
   for (let i = 0; i < candidates.length; i += BATCH) {
     const batch = candidates.slice(i, i + BATCH);
     const sql = batch.map((t, j) => `SELECT ${j} AS i WHERE EXISTS (SELECT FROM ONLY ${t.def.qname})`).join(' UNION ALL ');
@@ -67,6 +67,17 @@ export async function readTableData(client: pg.Client, tables: Table[], objects:
     });
   }
   return result;
+}
+
+/** Tables whose heap has pages: one that never held a row has none, so most need no EXISTS probe. */
+async function withStorage(client: pg.Client, tables: Table[]): Promise<Table[]> {
+  if (tables.length === 0) return [];
+  const { rows } = await client.query<{ qname: string }>(
+    `SELECT q AS qname FROM pg_catalog.unnest($1::pg_catalog.text[]) q WHERE pg_catalog.pg_relation_size(q::pg_catalog.regclass) > 0`,
+    [tables.map((t) => t.def.qname)],
+  );
+  const sized = new Set(rows.map((r) => r.qname));
+  return tables.filter((t) => sized.has(t.def.qname));
 }
 
 async function primaryKeyOrder(client: pg.Client, qnames: string[]): Promise<Map<string, string>> {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { dataTables, movedSequences, readSequenceStates, readTableData, readTableDigests } from './data.js';
 import { UncoveredObjectsError } from './errors.js';
 import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
-import { readIdentities, readObjects } from './read-model.js';
+import { readCatalog } from './read-model.js';
 import { inCatalogSession, serverVersionNum } from './session.js';
 
 export interface IntrospectOptions {
@@ -16,11 +16,11 @@ export interface IntrospectOptions {
 export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
   const version = await serverVersionNum(client);
   return inCatalogSession(client, async () => {
-    const { objects } = await readObjects(client, version);
+    const { objects, identities } = await readCatalog(client, version);
     return {
       serverVersionNum: version,
       objects,
-      identities: await readIdentities(client, version),
+      identities,
       tableDigests: await readTableDigests(client, dataTables(objects)),
       sequences: (await readSequenceStates(client, objects)).map(({ start: _start, ...s }) => s),
     };
@@ -34,8 +34,7 @@ export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
 export async function introspect(client: pg.Client, options: IntrospectOptions = {}): Promise<Catalog> {
   const version = await serverVersionNum(client);
   return inCatalogSession(client, async () => {
-    const { objects: all, preinstalled } = await readObjects(client, version);
-    const identities = await readIdentities(client, version);
+    const { objects: all, preinstalled, identities } = await readCatalog(client, version);
     const covered = new Set<string>();
     for (const o of all) {
       covered.add(o.id);

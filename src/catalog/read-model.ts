@@ -1,15 +1,21 @@
 import type pg from 'pg';
 import type { AnyObject } from './model.js';
-import { dependenciesQuery } from './queries/dependencies.js';
+import { columnAddressesQuery, edgesQuery, partsQuery } from './queries/dependencies.js';
 import { identitiesQuery, privilegesQuery } from './queries/identities.js';
 import type { KindRow } from './kinds/types.js';
 import { introspectors } from './registry.js';
 
-/**
- * Reads every covered object of the database into the model, with dependencies; also the ids of
- * objects initdb made (which a database without a before-snapshot must not count as created).
- */
-export async function readObjects(client: pg.Client, version: number): Promise<{ objects: AnyObject[]; preinstalled: string[] }> {
+export interface CatalogRead {
+  /** Every covered object, with dependencies, sorted by id. */
+  objects: AnyObject[];
+  /** Ids of objects initdb made (a database without a before-snapshot must not count them as created). */
+  preinstalled: string[];
+  /** Every catalog object id, modelled or not, for the completeness guard. */
+  identities: string[];
+}
+
+/** Reads the model, the guard's enumeration, and the dependencies between model objects. */
+export async function readCatalog(client: pg.Client, version: number): Promise<CatalogRead> {
   const objects: AnyObject[] = [];
   const preinstalled: string[] = [];
   for (const kind of introspectors) {
@@ -29,32 +35,58 @@ export async function readObjects(client: pg.Client, version: number): Promise<{
       } as AnyObject);
     }
   }
-  // A dependency on a part (a domain's constraint, a constraint's index) is one on its owner.
-  const owner = new Map<string, string>();
+  const enumerated = await client.query<{ id: string; a: string }>(identitiesQuery(version));
+  const privileges = await client.query<{ id: string }>(privilegesQuery());
+  const columns = await client.query<{ id: string; a: string }>(columnAddressesQuery);
+  const idAt = new Map<string, string>();
+  for (const r of enumerated.rows) idAt.set(r.a, r.id);
+  for (const r of columns.rows) idAt.set(r.a, r.id);
+  await attachDependencies(client, objects, idAt);
+  return {
+    objects: sortObjects(objects),
+    preinstalled,
+    identities: [...enumerated.rows.map((r) => r.id), ...privileges.rows.map((r) => r.id)],
+  };
+}
+
+/**
+ * Maps every pg_depend edge onto model objects: an address resolves to the object enumerated
+ * there, else to what it is part of (an array type to its element type, a constraint's index to
+ * the constraint, a column default to its column, a column to its relation), and a part a model
+ * object covers (a domain's constraint) to that object.
+ */
+async function attachDependencies(client: pg.Client, objects: AnyObject[], idAt: Map<string, string>): Promise<void> {
+  const owner = new Map<string, AnyObject>();
   for (const o of objects) {
-    owner.set(o.id, o.id);
-    for (const c of o.covers) owner.set(c, o.id);
+    owner.set(o.id, o);
+    for (const c of o.covers) owner.set(c, o);
   }
-  const deps = new Map<string, Set<string>>();
-  const { rows } = await client.query<{ id: string; ref: string }>(dependenciesQuery);
-  for (const { id, ref } of rows) {
-    const from = owner.get(id) ?? id;
-    const to = owner.get(ref) ?? ref;
-    if (from === to) continue;
+  const partOf = new Map<string, string>();
+  for (const r of (await client.query<{ a: string; b: string }>(partsQuery)).rows) partOf.set(r.a, r.b);
+  const resolve = (start: string): AnyObject | undefined => {
+    let a: string | undefined = start;
+    for (let hops = 0; a !== undefined && hops < 8; hops++) {
+      const id = idAt.get(a);
+      const o = id === undefined ? undefined : owner.get(id);
+      if (o) return o;
+      const next: string | undefined = partOf.get(a) ?? (a.endsWith('/0') ? undefined : a.replace(/\/-?\d+$/, '/0'));
+      a = next;
+    }
+    return undefined;
+  };
+  const deps = new Map<AnyObject, Set<string>>();
+  for (const r of (await client.query<{ a: string; b: string; owned: boolean }>(edgesQuery)).rows) {
+    const from = resolve(r.a);
+    const to = resolve(r.b);
+    if (!from || !to || from === to) continue;
+    if (r.owned && from.kind === 'sequence') continue;
     let set = deps.get(from);
     if (!set) deps.set(from, (set = new Set()));
-    set.add(to);
+    set.add(to.id);
   }
-  for (const o of objects) o.deps = [...(deps.get(o.id) ?? [])].sort();
-  return { objects: sortObjects(objects), preinstalled };
+  for (const o of objects) o.deps = [...(deps.get(o) ?? [])].sort();
 }
 
 export function sortObjects<T extends { id: string }>(objects: T[]): T[] {
   return objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-export async function readIdentities(client: pg.Client, version: number): Promise<string[]> {
-  const { rows } = await client.query<{ id: string }>(identitiesQuery(version));
-  const privileges = await client.query<{ id: string }>(privilegesQuery());
-  return [...rows, ...privileges.rows].map((r) => r.id);
 }

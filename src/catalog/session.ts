@@ -3,7 +3,8 @@ import type pg from 'pg';
 /**
  * Runs `fn` in one read-only REPEATABLE READ transaction (a consistent view of the catalog) with
  * an empty search_path, so every name Postgres renders comes schema-qualified, and with fixed
- * output settings, so data literals are byte-identical across runs and engines of one major.
+ * output settings, so data literals are byte-identical across runs and engines of one major;
+ * work_mem is raised so the per-kind sorts of large schemas stay in memory.
  */
 export async function inCatalogSession<T>(client: pg.Client, fn: () => Promise<T>): Promise<T> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -11,7 +12,8 @@ export async function inCatalogSession<T>(client: pg.Client, fn: () => Promise<T
     await client.query(`SELECT pg_catalog.set_config('search_path', '', true),
       pg_catalog.set_config('DateStyle', 'ISO, YMD', true), pg_catalog.set_config('IntervalStyle', 'postgres', true),
       pg_catalog.set_config('TimeZone', 'UTC', true), pg_catalog.set_config('extra_float_digits', '1', true),
-      pg_catalog.set_config('bytea_output', 'hex', true), pg_catalog.set_config('standard_conforming_strings', 'on', true)`);
+      pg_catalog.set_config('bytea_output', 'hex', true), pg_catalog.set_config('standard_conforming_strings', 'on', true),
+      pg_catalog.set_config('work_mem', '256MB', true)`);
     const result = await fn();
     await client.query('COMMIT');
     return result;

@@ -25,7 +25,7 @@ export function userSchema(nspname: string): string {
 
 /** Owner role name (quoted), or NULL. */
 export function ownerOf(roleOid: string): string {
-  return `(SELECT pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_roles r WHERE r.oid = ${roleOid})`;
+  return `pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(${roleOid}))`;
 }
 
 /** Collation name when it differs from the type's default collation, else NULL. */

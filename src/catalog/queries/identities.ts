@@ -1,4 +1,5 @@
 import { cls, idOf } from './common.js';
+import { address } from './dependencies.js';
 
 /**
  * Catalogs whose rows are database objects a migration can create. The completeness guard takes
@@ -56,7 +57,7 @@ export function identitiesQuery(v: number): string {
   );
   return `
 WITH o AS (${parts.join('\n  UNION ALL ')})
-SELECT ${idOf('o.classid', 'o.objid')} AS id FROM o
+SELECT ${idOf('o.classid', 'o.objid')} AS id, ${address('o.classid', 'o.objid', '0')} AS a FROM o
 WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))
 ORDER BY 1`;
 }
