@@ -41,6 +41,8 @@ export interface PrivilegesDef {
    * (it may or may not get them there): the ones its ACL lacks are revoked.
    */
   creation: string[];
+  /** The extension the object belongs to (its grants follow CREATE EXTENSION), else null. */
+  extension: string | null;
 }
 
 /** ALTER DEFAULT PRIVILEGES FOR ROLE role [IN SCHEMA schema]: entries relative to the built-in default. */
@@ -71,7 +73,7 @@ export interface RoleDef {
   /** COMMENT ON ROLE (a shared comment), as a quoted literal. */
   comment: string | null;
   /** Members of this role (GRANT this TO member), with the admin option. */
-  members: { role: string; admin: boolean }[];
+  members: { role: string; admin: boolean; /** 16+ */ inherit?: boolean; /** 16+ */ set?: boolean }[];
 }
 
 /** Settings of the current database (role null) or of a role in it: ALTER DATABASE / ROLE ... IN DATABASE ... SET. */

@@ -50,7 +50,7 @@ describe('privileges and policies', () => {
       expect(emitBaseline(catalog, header)).not.toContain('public.old');
       // The default privileges set in the same run may (or may not) reach a table the baseline creates.
       expect(catalog.objects.find((o) => o.id === 'privileges on table public.t')?.def).toMatchObject({ creation: ['pg_read_all_data SELECT'] });
-      expect(column?.def).toEqual({ target: 'TABLE public.t', column: 'a', acl: [{ grantee: 'pg_read_all_data', privilege: 'UPDATE', grantable: false }], initial: [], creation: [] });
+      expect(column?.def).toEqual({ target: 'TABLE public.t', column: 'a', acl: [{ grantee: 'pg_read_all_data', privilege: 'UPDATE', grantable: false }], initial: [], creation: [], extension: null });
     } finally {
       await client.end();
       await db.drop();

@@ -11,7 +11,7 @@ import type { KindIntrospector } from './types.js';
  */
 export const roles: KindIntrospector = {
   name: 'role',
-  query: () => `
+  query: (v) => `
 SELECT ${idOf(cls('pg_authid'), 'r.oid')} AS id, 'role' AS kind, '' AS schema, r.rolname AS name, NULL AS parent, NULL AS owner,
   pg_catalog.json_build_object('name', pg_catalog.quote_ident(r.rolname), 'superuser', r.rolsuper, 'inherit', r.rolinherit,
     'createRole', r.rolcreaterole, 'createDb', r.rolcreatedb, 'login', r.rolcanlogin, 'replication', r.rolreplication,
@@ -20,8 +20,9 @@ SELECT ${idOf(cls('pg_authid'), 'r.oid')} AS id, 'role' AS kind, '' AS schema, r
     'settings', COALESCE((SELECT pg_catalog.json_agg(c ORDER BY c) FROM pg_catalog.pg_db_role_setting s, pg_catalog.unnest(s.setconfig) c
       WHERE s.setrole = r.oid AND s.setdatabase = 0), '[]'),
     'comment', pg_catalog.quote_literal(pg_catalog.shobj_description(r.oid, 'pg_authid')),
-    'members', COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object('role', x.name, 'admin', x.admin) ORDER BY x.name)
-      FROM (SELECT pg_catalog.quote_ident(m.rolname) AS name, pg_catalog.bool_or(a.admin_option) AS admin
+    'members', COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object('role', x.name, 'admin', x.admin${v >= 160000 ? `, 'inherit', x.inherit, 'set', x.set` : ''}) ORDER BY x.name)
+      FROM (SELECT pg_catalog.quote_ident(m.rolname) AS name, pg_catalog.bool_or(a.admin_option) AS admin${v >= 160000 ? `,
+              pg_catalog.bool_or(a.inherit_option) AS inherit, pg_catalog.bool_or(a.set_option) AS set` : ''}
             FROM pg_catalog.pg_auth_members a JOIN pg_catalog.pg_roles m ON m.oid = a.member
             WHERE a.roleid = r.oid GROUP BY 1) x), '[]')) AS def,
   NULL AS covers, r.oid < 16384 AS preinstalled

@@ -77,7 +77,9 @@ SELECT 'privileges on ' || f.target_id AS id, 'privileges' AS kind, f.schema, f.
   ${ownerOf('f.owner')} AS owner,
   pg_catalog.json_build_object('target', f.target, 'column', f.col, 'acl', ${aclEntries('f.acl', 'f.owner')},
     'initial', ${aclEntries('COALESCE(f.initprivs, pg_catalog.acldefault(f.objtype::"char", f.owner))', 'f.owner')},
-    'creation', ${creationDefaults}) AS def,
+    'creation', ${creationDefaults},
+    'extension', (SELECT ${idOf('e.refclassid', 'e.refobjid')} FROM pg_catalog.pg_depend e
+      WHERE e.classid = f.classid AND e.objid = f.objid AND e.objsubid = 0 AND e.deptype = 'e')) AS def,
   ARRAY[${privilegesIdentity('f.classid', 'f.objid', 'f.objsubid', 'f.acl')}] AS covers
 FROM f
 ORDER BY 1`,
@@ -90,7 +92,7 @@ ORDER BY 1`,
  * object lacks. `grantee privilege` pairs; a role's entries for itself (its owner rights) left out.
  */
 const creationDefaults = `CASE WHEN f.objid >= 16384 AND f.col IS NULL THEN COALESCE((SELECT pg_catalog.json_agg(DISTINCT
-      CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.rolname) END || ' ' || x.privilege_type)
+      CASE WHEN x.grantee = 0 THEN 'PUBLIC' WHEN x.grantee = f.owner THEN 'OWNER' ELSE pg_catalog.quote_ident(r.rolname) END || ' ' || x.privilege_type)
     FROM pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) x LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee
     WHERE d.defaclobjtype = CASE f.objtype WHEN 's' THEN 'S' ELSE f.objtype END
       AND d.defaclnamespace IN (0, f.nspoid) AND x.grantee <> d.defaclrole), '[]') ELSE '[]' END`;

@@ -66,10 +66,16 @@ function settingsSql(d: RoleDef, reset: boolean): string[] {
   return [...(reset ? [`ALTER ROLE ${d.name} RESET ALL;`] : []), ...d.settings.map((s) => `ALTER ROLE ${d.name} SET ${settingSql(s)};`)];
 }
 
+/** 16+ keeps INHERIT and SET per membership (their defaults depend on the member): state all three. */
+function grantOptions(m: RoleDef['members'][number]): string {
+  if (m.inherit === undefined || m.set === undefined) return m.admin ? ' WITH ADMIN OPTION' : '';
+  return ` WITH ADMIN ${m.admin ? 'TRUE' : 'FALSE'}, INHERIT ${m.inherit ? 'TRUE' : 'FALSE'}, SET ${m.set ? 'TRUE' : 'FALSE'}`;
+}
+
 function membershipSteps(o: ModelObject<'role'>, members: RoleDef['members'], ctx: EmitContext, revoke: RoleDef['members'] = []): Step[] {
   const steps: Step[] = members.map((m) => ({
     id: `member ${m.role} of ${o.id}`,
-    sql: `GRANT ${o.def.name} TO ${m.role}${m.admin ? ' WITH ADMIN OPTION' : ''};`,
+    sql: `GRANT ${o.def.name} TO ${m.role}${grantOptions(m)};`,
     deps: [o.id, `role ${m.role}`],
     key: roleEmitter.key(o, ctx),
     section: 'schema',
@@ -107,9 +113,9 @@ export const roleEmitter: KindEmitter<'role'> = {
     if (attributes(b) !== attributes(a)) sql.push(`ALTER ROLE ${a.name} WITH ${attributes(a)};`);
     if (JSON.stringify(b.settings) !== JSON.stringify(a.settings)) sql.push(...settingsSql(a, true));
     if (b.comment !== a.comment) sql.push(`COMMENT ON ROLE ${a.name} IS ${a.comment ?? 'NULL'};`);
-    const had = new Map(b.members.map((m) => [m.role, m.admin]));
+    const had = new Map(b.members.map((m) => [m.role, JSON.stringify(m)]));
     const has = new Set(a.members.map((m) => m.role));
-    const added = a.members.filter((m) => had.get(m.role) !== m.admin);
+    const added = a.members.filter((m) => had.get(m.role) !== JSON.stringify(m));
     const removed = b.members.filter((m) => !has.has(m.role));
     return [{ id: after.id, sql: sql.join('\n'), deps: after.deps, key: this.key(after, ctx), section: 'schema' }, ...membershipSteps(after, added, ctx, removed)];
   },

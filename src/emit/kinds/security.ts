@@ -72,7 +72,7 @@ function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEn
     for (const pair of d.creation) {
       if (held.has(pair) || revoked.has(pair)) continue;
       const at = pair.lastIndexOf(' ');
-      const grantee = pair.slice(0, at);
+      const grantee = pair.slice(0, at) === 'OWNER' ? owner : pair.slice(0, at);
       extra.set(grantee, [...(extra.get(grantee) ?? []), pair.slice(at + 1)]);
     }
     for (const [grantee, privileges] of extra) {
@@ -92,12 +92,12 @@ export const privilegesEmitter: KindEmitter<'privileges'> = {
   key: (o, ctx) => followKey(o, subRank.grant, ctx),
   create(o, ctx) {
     const s = step(o, privilegesSql(o, o.def.initial, o.def.acl, ctx, true), this.key(o, ctx));
-    return [{ ...s, deps: [...s.deps, ...roleDeps(o.def.acl.map((e) => e.grantee))] }];
+    return [{ ...s, deps: [...s.deps, ...roleDeps(o.def.acl.map((e) => e.grantee)), ...(o.def.extension ? [o.def.extension] : [])] }];
   },
   drop: (o) => privilegesSql(o, o.def.acl, o.def.initial, null),
   alter(before, after, ctx) {
     const s = step(after, privilegesSql(after, before.def.acl, after.def.acl, ctx), this.key(after, ctx));
-    return [{ ...s, deps: [...s.deps, ...roleDeps(after.def.acl.map((e) => e.grantee))] }];
+    return [{ ...s, deps: [...s.deps, ...roleDeps(after.def.acl.map((e) => e.grantee)), ...(after.def.extension ? [after.def.extension] : [])] }];
   },
 };
 
