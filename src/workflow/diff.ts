@@ -9,7 +9,7 @@ import { loadPreset } from '../presets/index.js';
 import { replay, type ReplayOptions } from '../replay/index.js';
 import { redactError, redactUrl } from '../util/redact.js';
 import { compareCatalogs, type Difference } from '../verify/index.js';
-import { applyBaseline, replayAndIntrospect } from './baseline.js';
+import { applyBaseline, onCleanCluster, replayAndIntrospect } from './baseline.js';
 import type { PipelineOptions } from './options.js';
 import { prepareRun, startEngine, type PreparedRun } from './prepare.js';
 
@@ -53,6 +53,8 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
       ...(prepared.replay.settings ? { settings: prepared.replay.settings } : {}),
     };
     const warnings: string[] = [];
+    // Taken first, while the cluster holds only what initdb and the preludes made.
+    const before = options.against ? await snapshotAfterPreludes(engine, preludesOnly) : undefined;
     let left: Catalog;
     let leftLabel: string;
     if (dir && !(options.against && baselineSql !== undefined)) {
@@ -62,20 +64,24 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
       left = await applyBaseline(engine, baselineSql!, preludesOnly, includeData, options.baseline!);
       leftLabel = options.baseline!;
     }
-    let right: Catalog;
+    let differences: Difference[];
     let rightLabel: string;
     if (options.against) {
-      const before = await snapshotAfterPreludes(engine, preludesOnly);
-      right = await introspectLive(options.against, before);
+      const right = await introspectLive(options.against, before!);
       rightLabel = redactUrl(options.against);
-      if (Math.floor(right.serverVersionNum / 10000) !== engine.major) {
-        warnings.push(`${rightLabel} runs PostgreSQL ${Math.floor(right.serverVersionNum / 10000)}, the comparison ran on ${engine.major}: pass --pg-version ${Math.floor(right.serverVersionNum / 10000)} so definitions render alike`);
+      const liveMajor = Math.floor(right.serverVersionNum / 10000);
+      if (liveMajor !== engine.major) {
+        warnings.push(`${rightLabel} runs PostgreSQL ${liveMajor}, the comparison ran on ${engine.major}: pass --pg-version ${liveMajor} so definitions render alike`);
       }
+      differences = compareCatalogs(left, right);
     } else {
-      right = await applyBaseline(engine, baselineSql!, preludesOnly, includeData, options.baseline!);
       rightLabel = options.baseline!;
+      // Roles the replay created stay in the cluster; the baseline must prove it creates them too.
+      differences = await onCleanCluster(engine, left, prepared, options, async (target) =>
+        compareCatalogs(left, await applyBaseline(target, baselineSql!, preludesOnly, includeData, options.baseline!)),
+      );
     }
-    return { left: leftLabel, right: rightLabel, engine: describeEngine(engine), differences: compareCatalogs(left, right), warnings };
+    return { left: leftLabel, right: rightLabel, engine: describeEngine(engine), differences, warnings };
   } finally {
     await engine.close();
   }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../archive/fsync.js';
 import { PgsquashError } from '../errors.js';
 import { compareCatalogs, driftError, type Difference } from '../verify/index.js';
-import { applyBaseline, baselineOn, type BaselineOptions, type BaselineResult } from './baseline.js';
+import { applyBaseline, baselineOn, onCleanCluster, type BaselineOptions, type BaselineResult } from './baseline.js';
 import { prepareLegacy } from './inputs.js';
 import { startEngine } from './prepare.js';
 
@@ -51,8 +51,8 @@ export async function regenerate(options: RegenerateOptions = {}): Promise<Regen
       const preludesOnly = { ...(prepared.replay.preludes ? { preludes: prepared.replay.preludes } : {}), ...(prepared.replay.settings ? { settings: prepared.replay.settings } : {}) };
       try {
         // Read without rows: a replay's now() defaults differ from the last one's, which is no change.
-        const before = await applyBaseline(engine, old, preludesOnly, false, shown);
-        changes = compareCatalogs(before, baseline.catalog);
+        const fresh = baseline.catalog;
+        changes = await onCleanCluster(engine, fresh, prepared, options, async (target) => compareCatalogs(await applyBaseline(target, old, preludesOnly, false, shown), fresh));
       } catch (error) {
         if (!(error instanceof PgsquashError)) throw error;
         oldFailed = error.message;

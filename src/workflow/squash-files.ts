@@ -4,9 +4,10 @@ import type { Migration, MigrationSet } from '../discover/types.js';
 import { InputError } from '../errors.js';
 import type { Catalog } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
-import type { ReplayOptions } from '../replay/index.js';
 import { compareCatalogs, type Difference } from '../verify/index.js';
-import { replayAndIntrospect } from './baseline.js';
+import { onCleanCluster, replayAndIntrospect } from './baseline.js';
+import type { PipelineOptions } from './options.js';
+import type { PreparedRun } from './prepare.js';
 
 /** Splits the set after the last migration with version `until` (the whole set without it). */
 export function splitAt(set: MigrationSet, until: string | undefined): { squashed: Migration[]; remaining: Migration[] } {
@@ -69,15 +70,18 @@ export function baselineMigration(sql: string, shownPath: string): Migration {
  */
 export async function verifyRemaining(
   engine: Engine,
-  set: MigrationSet,
+  prepared: PreparedRun,
+  options: PipelineOptions,
   sql: string,
   remaining: Migration[],
-  replay: ReplayOptions,
   shownPath: string,
 ): Promise<{ differences: Difference[]; full: Catalog }> {
   const includeData = false;
+  const { set, replay } = prepared;
   const full = (await replayAndIntrospect(engine, set, replay, includeData)).catalog;
   const stacked: MigrationSet = { ...set, migrations: [baselineMigration(sql, shownPath), ...remaining] };
-  const rebuilt = (await replayAndIntrospect(engine, stacked, replay, includeData)).catalog;
-  return { differences: compareCatalogs(full, rebuilt), full };
+  const differences = await onCleanCluster(engine, full, prepared, options, async (target) =>
+    compareCatalogs(full, (await replayAndIntrospect(target, stacked, replay, includeData)).catalog),
+  );
+  return { differences, full };
 }

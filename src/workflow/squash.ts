@@ -98,7 +98,7 @@ export async function squash(dir: string, options: SquashOptions = {}): Promise<
       baseline = await baselineOn(engine, { ...prepared, set: { ...set, migrations: squashed } }, { ...options, verify: true, outputPath: shown });
       if (baseline.differences?.length) throw driftError(baseline.differences);
       if (remaining.length) {
-        const { differences } = await verifyRemaining(engine, set, baseline.sql, remaining, prepared.replay, shown);
+        const { differences } = await verifyRemaining(engine, prepared, options, baseline.sql, remaining, shown);
         if (differences.length) throw remainingDrift(differences, squashed[squashed.length - 1]!);
       }
     } finally {

@@ -1,8 +1,11 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { MigrationFormat } from '../../src/discover/types.js';
+import { projectRoot } from '../helpers/paths.js';
 
 /** Four small steps with a table, index, function, trigger, default, foreign key, view and a row. */
 export const STEPS: { name: string; sql: string }[] = [
@@ -92,4 +95,23 @@ export function tree(dir: string): Record<string, string> {
     out[path.relative(dir, abs).split(path.sep).join('/')] = sha(abs);
   }
   return out;
+}
+
+/**
+ * Runs the CLI from source (tsx), so a test that kills it mid-run does not depend on `dist/`, which
+ * other test runs in this shared tree may be rebuilding at that moment.
+ */
+export function runSourceCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(projectRoot, 'node_modules/tsx/dist/loader.mjs')).href, path.join(projectRoot, 'src/cli/main.ts'), ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: { ...process.env, ...options.env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { tempProject, tree, writeLayout } from './helpers.js';
+import { runSourceCli, tempProject, tree, writeLayout } from './helpers.js';
 
 const projects: ReturnType<typeof tempProject>[] = [];
 afterEach(() => {
@@ -28,11 +27,11 @@ describe('squash killed with SIGKILL at each step of the move, then squash or re
     projects.push(p);
     writeLayout(p.migrations, 'diesel');
     const originals = tree(p.migrations);
-    const killed = await runCli(squashArgs(p), { env: { PGSQUASH_FAILPOINT: point } });
+    const killed = await runSourceCli(squashArgs(p), { env: { PGSQUASH_FAILPOINT: point } });
     expect(killed.code, killed.stderr).toBe(null);
     // Mid-crash, every file is still somewhere with its bytes (perhaps in both places).
     for (const [rel, places] of Object.entries(whereabouts(p, originals))) expect(places, rel).toMatch(/^(dir|legacy|dir\+legacy)$/);
-    const again = await runCli(next === 'squash' ? squashArgs(p) : ['recover', '--legacy-dir', p.legacy]);
+    const again = await runSourceCli(next === 'squash' ? squashArgs(p) : ['recover', '--legacy-dir', p.legacy]);
     // #1 is the baseline's own atomic write, #2 the journal's first write, #3 its "done" mark.
     const journaled = !['squash-before-move', 'before-manifest', 'manifest-written-before-rename#2'].includes(point);
     if (next === 'recover' && !journaled) {
