@@ -1,0 +1,67 @@
+/**
+ * `node --import tsx bench/provenance.ts [--reps 5] [--only NAME] [--dump DIR]`: the cost of
+ * recording provenance (the report's ReportRecorder hooks) over a plain replay, on the real
+ * corpora with their runner settings (bench/corpora.ts). Plain and tracked replays alternate, each
+ * into a fresh database of one embedded engine; the figure is median(tracked) / median(plain) - 1
+ * (the issue's target: at most 25%). `--dump DIR` also writes each corpus's rendered report
+ * (`pgsquash report`) to DIR/<corpus>.md, to compare two implementations byte for byte.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { discover } from '../src/discover/index.js';
+import { createEngine } from '../src/engine/index.js';
+import { replay } from '../src/replay/index.js';
+import { renderReport, reportDirectory, ReportRecorder } from '../src/report/index.js';
+import { availableCorpora, corporaRoot } from './corpora.js';
+import { median } from './report.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const reps = Number(flag('--reps') ?? 5);
+const only = flag('--only');
+const dump = flag('--dump');
+const names = ['crates-io', 'langfuse', 'marquez', 'harness'];
+
+const { present, skipped } = availableCorpora();
+for (const line of skipped) console.log(line);
+const chosen = present.filter((c) => (only ? c.name === only : names.includes(c.name)));
+const rows: string[] = ['corpus | files | plain replay | tracked replay | overhead | recorder ms'];
+
+for (const corpus of chosen) {
+  const dir = path.join(corporaRoot, corpus.dir);
+  const set = await discover(dir);
+  const engine = await createEngine({ kind: 'embedded' });
+  const plain: number[] = [];
+  const tracked: number[] = [];
+  const recording: number[] = [];
+  try {
+    // One warm-up of each, not counted (first-touch caches, JIT).
+    for (let k = -1; k < reps; k++) {
+      for (const withTracking of [false, true]) {
+        const db = await engine.createDatabase('bench_provenance');
+        const recorder = withTracking ? new ReportRecorder(set) : undefined;
+        try {
+          const result = await replay(set, db, { ...corpus.options, ...recorder?.hooks() });
+          if (k < 0) continue;
+          (withTracking ? tracked : plain).push(result.durationMs);
+          if (recorder) recording.push(recorder.result().recordingMs);
+        } finally {
+          await recorder?.close();
+          await db.drop();
+        }
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  const p = median(plain) as number;
+  const t = median(tracked) as number;
+  rows.push(`${corpus.name} | ${set.migrations.length} | ${(p / 1000).toFixed(2)} s | ${(t / 1000).toFixed(2)} s | ${((t / p - 1) * 100).toFixed(0)}% | ${(median(recording) as number).toFixed(0)}`);
+  console.log(rows.at(-1));
+  if (dump) {
+    await mkdir(dump, { recursive: true });
+    const { report } = await reportDirectory(dir, { ...corpus.options, engine: 'embedded', preset: 'none' });
+    await writeFile(path.join(dump, `${corpus.name}.md`), renderReport(report));
+  }
+}
+console.log(`\nmedian of ${reps}, plain and tracked interleaved\n${rows.join('\n')}`);
