@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
+import { upSection } from '../discover/layouts/dbmate.js';
 import type { MigrationSet } from '../discover/types.js';
 import { describeEngine, type Engine } from '../engine/index.js';
 import { EngineUnavailableError, InputError, PgsquashError, UsageError } from '../errors.js';
@@ -89,7 +90,9 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
 
 async function readBaseline(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    const text = await readFile(file, 'utf8');
+    // An in-place dbmate baseline: only its up block is the baseline (the down block refuses).
+    return /^--\s*migrate:up/m.test(text) ? upSection(file, text, false).sql : text;
   } catch (error) {
     throw new InputError(`cannot read the baseline ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -97,3 +97,12 @@ describe('diff', () => {
     }
   });
 });
+
+describe('diff on an in-place dbmate baseline', () => {
+  it('reads only the up block, so the refusing down block never runs', async () => {
+    const file = path.join(p.root, '20240101000004_baseline.sql');
+    writeFileSync(file, `-- migrate:up\n${sql}\n-- migrate:down\nDO $$ BEGIN RAISE EXCEPTION 'down must not run'; END $$;\n`);
+    const result = await diffBaseline(p.migrations, { ...opts, baseline: file });
+    expect(result.differences).toEqual([]);
+  });
+});
