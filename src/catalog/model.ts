@@ -102,6 +102,8 @@ export interface ColumnDef {
   type: string;
   collation: string | null;
   notNull: boolean;
+  /** Postgres 18+: the NOT NULL constraint's name (quoted); null before 18. */
+  notNullName: string | null;
   default: string | null;
   /** `a` ALWAYS, `d` BY DEFAULT, null when not identity. */
   identity: 'a' | 'd' | null;

@@ -59,6 +59,8 @@ SELECT ${idOf(cls('pg_class'), 'c.oid', 'a.attnum')} AS id, 'column' AS kind, n.
     'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
     'collation', ${collationIfNotDefault('a.attcollation', 't.typcollation')},
     'notNull', a.attnotnull,
+    'notNullName', ${v >= 180000 ? `(SELECT pg_catalog.quote_ident(k.conname) FROM pg_catalog.pg_constraint k
+      WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum)` : 'NULL'},
     'default', CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
     'identity', NULLIF(a.attidentity, ''),
     'identitySequence', (SELECT pg_catalog.json_build_object('qname', s.seqrelid::pg_catalog.regclass::text, ${sequenceOptionsJson})
@@ -70,7 +72,9 @@ SELECT ${idOf(cls('pg_class'), 'c.oid', 'a.attnum')} AS id, 'column' AS kind, n.
     'storage', NULLIF(a.attstorage, t.typstorage),
     'compression', ${v >= 140000 ? "NULLIF(a.attcompression, '')" : 'NULL'},
     'statistics', ${v >= 170000 ? 'a.attstattarget' : 'NULLIF(a.attstattarget, -1)'}) AS def,
-  NULL AS covers
+  -- Postgres 18 keeps NOT NULL as named pg_constraint rows; the column accounts for them.
+  ${v >= 180000 ? `(SELECT pg_catalog.array_agg(${idOf(cls('pg_constraint'), 'k.oid')}) FROM pg_catalog.pg_constraint k
+    WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum)` : 'NULL'} AS covers
 ${relFrom} JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
