@@ -1,4 +1,5 @@
-import { PgsquashError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { EngineUnavailableError, PgsquashError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { interruptedBy } from '../engine/lifecycle.js';
 import { redactSecrets } from '../util/redact.js';
 
 /** Where the CLI writes: people get text on stderr/stdout, machines get one JSON document on stdout. */
@@ -43,7 +44,11 @@ function ensureNewline(text: string): string {
 }
 
 /** Prints an error the way a user can act on it, and returns the exit code. Never a stack trace. */
-export function reportError(error: unknown, json: boolean): ExitCodeValue {
+export function reportError(thrown: unknown, json: boolean): ExitCodeValue {
+  // Ctrl-C stops the server under a running query; its failure is no news, the signal handler
+  // has said what happens and sets the exit code.
+  if (interruptedBy()) return ExitCode.engineUnavailable;
+  const error = lostServer(thrown) ?? thrown;
   const known = error instanceof PgsquashError;
   const exitCode = known ? error.exitCode : ExitCode.engineUnavailable;
   const formatted =
@@ -64,10 +69,24 @@ export function reportError(error: unknown, json: boolean): ExitCodeValue {
   } else {
     process.stderr.write(ensureNewline(redactSecrets(formatted)));
   }
-  if (process.env.PGSQUASH_DEBUG && error instanceof Error && error.stack) {
-    process.stderr.write(`${redactSecrets(error.stack)}\n`);
+  if (process.env.PGSQUASH_DEBUG && thrown instanceof Error && thrown.stack) {
+    process.stderr.write(`${redactSecrets(thrown.stack)}\n`);
   }
   return exitCode;
+}
+
+/**
+ * A driver error from a server that went away (crash, OOM killer, shutdown) can surface from any
+ * query, not only the replay's: it is the engine failing (exit 4), not a bug to report.
+ */
+function lostServer(error: unknown): EngineUnavailableError | undefined {
+  if (error instanceof PgsquashError || !(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const lost = (typeof code === 'string' && /^(08|57P0)/.test(code)) || /^Connection terminated/.test(error.message);
+  if (!lost) return undefined;
+  return new EngineUnavailableError(`lost the connection to the Postgres server: ${error.message}`, [
+    'The server stopped or crashed; check its log and free memory, then run again.',
+  ], { cause: error });
 }
 
 function formatPlain(error: unknown, known: boolean): string {

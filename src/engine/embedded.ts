@@ -116,7 +116,10 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
       failure: () => live.failure,
       async createDatabase(prefix = 'pgsquash') {
         if (closed) throw new EngineUnavailableError('the embedded engine is closed');
-        return createServerDatabase(access, scratchName(prefix), () => undefined);
+        const db = await createServerDatabase(access, scratchName(prefix), () => undefined);
+        // The whole cluster goes on close: a drop that cannot reach a crashed or restarting
+        // server loses nothing, and must not hide the error that stopped the run.
+        return { ...db, drop: () => db.drop().catch(() => undefined) };
       },
       async close() {
         closed = true;

@@ -8,7 +8,7 @@ type Release = () => Promise<void>;
 const pending = new Map<number, { label: string; release: Release; releaseSync?: () => void }>();
 let nextId = 1;
 let handlersInstalled = false;
-let shuttingDown = false;
+let shuttingDown: NodeJS.Signals | undefined;
 
 export interface Registration {
   /** Runs the release once and unregisters it. */
@@ -50,6 +50,11 @@ export async function releaseAll(): Promise<void> {
   }
 }
 
+/** The signal that is ending the process, once one arrived: errors after it are its echo. */
+export function interruptedBy(): NodeJS.Signals | undefined {
+  return shuttingDown;
+}
+
 export function activeResources(): string[] {
   return [...pending.values()].map((e) => e.label);
 }
@@ -63,7 +68,7 @@ function installHandlers(): void {
       runSyncReleases();
       process.exit(code);
     }
-    shuttingDown = true;
+    shuttingDown = signal;
     process.stderr.write(`\npgsquash: ${signal} received, cleaning up...\n`);
     const hardStop = setTimeout(() => {
       runSyncReleases();
