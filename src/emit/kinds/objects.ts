@@ -34,9 +34,12 @@ export const ruleEmitter: KindEmitter<'rule'> = {
     return steps;
   },
   drop: (o) => `DROP RULE ${o.def.name} ON ${o.def.table};`,
+  // CREATE OR REPLACE keeps the rule's comment; the firing state is set apart.
   alter(before, after, ctx) {
-    if (before.def.enabled !== after.def.enabled) return dropThenCreate(this, before, after, ctx);
-    return [step(after, after.def.definition.replace(/^CREATE RULE /, 'CREATE OR REPLACE RULE '), this.key(after, ctx))];
+    const d = after.def;
+    const sql = before.def.definition !== d.definition ? [d.definition.replace(/^CREATE RULE /, 'CREATE OR REPLACE RULE ')] : [];
+    if (before.def.enabled !== d.enabled) sql.push(`ALTER TABLE ${d.table} ${ruleStates[d.enabled] ?? 'ENABLE RULE'} ${d.name};`);
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
   },
 };
 
@@ -48,6 +51,10 @@ export const statisticsEmitter: KindEmitter<'statistics'> = {
     return [step(o, `${d.definition};${target}${owned(o, 'STATISTICS', d.qname, ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP STATISTICS ${o.def.qname};`,
+  alter(before, after, ctx) {
+    if (before.def.definition !== after.def.definition) return dropThenCreate(this, before, after, ctx);
+    return [step(after, `ALTER STATISTICS ${after.def.qname} SET STATISTICS ${after.def.target ?? -1};`, this.key(after, ctx))];
+  },
 };
 
 const eventStates: Record<string, string> = { O: 'ENABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' };
@@ -72,16 +79,38 @@ export const eventTriggerEmitter: KindEmitter<'eventTrigger'> = {
   drop: (o) => `DROP EVENT TRIGGER ${o.def.name};`,
 };
 
+type PublicationDef = ModelObject<'publication'>['def'];
+const publicationMembers = (d: PublicationDef) => [
+  ...(d.tables.length ? [`TABLE ${d.tables.join(', ')}`] : []),
+  ...(d.schemas.length ? [`TABLES IN SCHEMA ${d.schemas.join(', ')}`] : []),
+];
+
 export const publicationEmitter: KindEmitter<'publication'> = {
   key: (o) => topKey(o, groupRank.other),
   create(o, ctx) {
     const d = o.def;
-    const members = [...(d.tables.length ? [`TABLE ${d.tables.join(', ')}`] : []), ...(d.schemas.length ? [`TABLES IN SCHEMA ${d.schemas.join(', ')}`] : [])];
+    const members = publicationMembers(d);
     const scope = d.allTables ? ' FOR ALL TABLES' : members.length ? ` FOR ${members.join(', ')}` : '';
     const options = [`publish = '${d.publish}'`, ...(d.viaRoot ? ['publish_via_partition_root = true'] : [])];
     return [step(o, `CREATE PUBLICATION ${d.name}${scope} WITH (${options.join(', ')});${owned(o, 'PUBLICATION', d.name, ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP PUBLICATION ${o.def.name};`,
+  // ALTER keeps the publication (its comment, its subscribers' slot positions).
+  alter(before, after, ctx) {
+    const b = before.def;
+    const a = after.def;
+    if (b.allTables !== a.allTables) return dropThenCreate(this, before, after, ctx);
+    const sql: string[] = [];
+    if (JSON.stringify(publicationMembers(b)) !== JSON.stringify(publicationMembers(a))) {
+      const members = publicationMembers(a);
+      if (members.length) sql.push(`ALTER PUBLICATION ${a.name} SET ${members.join(', ')};`);
+      else sql.push(...publicationMembers(b).map((m) => `ALTER PUBLICATION ${a.name} DROP ${m};`));
+    }
+    if (b.publish !== a.publish || b.viaRoot !== a.viaRoot) {
+      sql.push(`ALTER PUBLICATION ${a.name} SET (publish = '${a.publish}', publish_via_partition_root = ${a.viaRoot});`);
+    }
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
+  },
 };
 
 const providers: Record<string, string> = { c: 'libc', i: 'icu', b: 'builtin', d: 'default' };

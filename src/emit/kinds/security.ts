@@ -139,7 +139,16 @@ export const policyEmitter: KindEmitter<'policy'> = {
     return [{ ...s, deps: [...s.deps, ...roleDeps(d.roles)] }];
   },
   drop: (o) => `DROP POLICY ${o.def.name} ON ${o.def.table};`,
+  // ALTER POLICY keeps the policy (and its comment) but cannot change its command or kind, nor drop a clause.
   alter(before, after, ctx) {
-    return dropThenCreate(this, before, after, ctx);
+    const b = before.def;
+    const a = after.def;
+    const fixed = b.command !== a.command || b.permissive !== a.permissive || (b.using !== null && a.using === null) || (b.check !== null && a.check === null);
+    if (fixed) return dropThenCreate(this, before, after, ctx);
+    let sql = `ALTER POLICY ${a.name} ON ${a.table} TO ${a.roles.join(', ')}`;
+    if (a.using !== null) sql += `\n    USING (${a.using})`;
+    if (a.check !== null) sql += `\n    WITH CHECK (${a.check})`;
+    const s = step(after, `${sql};`, this.key(after, ctx));
+    return [{ ...s, deps: [...s.deps, ...roleDeps(a.roles)] }];
   },
 };
