@@ -14,7 +14,8 @@ import { introspect } from '../src/catalog/index.js';
 import { discover } from '../src/discover/index.js';
 import type { Engine } from '../src/engine/index.js';
 import { historyTableSql } from '../src/replay/history.js';
-import { startupOptions } from '../src/replay/index.js';
+import { replay, startupOptions } from '../src/replay/index.js';
+import { ProvenanceTracker } from '../src/replay/provenance.js';
 import { renderTemplates } from '../src/replay/templates.js';
 import type { CorpusOptions } from './corpora.js';
 import { migraFromEmpty, pgDumpSchema, psqlReplay, type FloorRun } from './floor.js';
@@ -32,6 +33,8 @@ export interface CaseSpec {
   migra?: boolean;
   /** Interleave in-process introspection with `pg_dump -s` on the floor's database, this many times. */
   headToHead?: number;
+  /** Interleave plain replays with provenance-tracked ones (replay's onFileDone hook), this many times. */
+  provenance?: number;
   /** Stop adding repetitions (keeping at least `minReps`) once the case has run this long. */
   budgetMs?: number;
   minReps?: number;
@@ -61,6 +64,7 @@ export interface CaseResult {
   errors: string[];
   migra?: { ms: number; bytes: number } | { error: string };
   headToHead?: { introspectMs: number[]; dumpMs: number[] };
+  provenance?: { plainMs: number[]; trackedMs: number[]; trackerMs: number[] };
   elapsedMs: number;
 }
 
@@ -137,8 +141,36 @@ export async function measureCase(engine: Engine, spec: CaseSpec, log: (line: st
     }
     if (last) break;
   }
+  if (spec.provenance && result.errors.length === 0) {
+    try {
+      result.provenance = await provenanceCost(engine, spec, log);
+    } catch (error) {
+      result.errors.push(`provenance: ${firstLines(error)}`);
+    }
+  }
   result.elapsedMs = performance.now() - started;
   return result;
+}
+
+/** The replay alone, without and with provenance tracking, interleaved, on the floor's engine. */
+async function provenanceCost(engine: Engine, spec: CaseSpec, log: (line: string) => void): Promise<NonNullable<CaseResult['provenance']>> {
+  const set = await discover(spec.dir);
+  const out = { plainMs: [] as number[], trackedMs: [] as number[], trackerMs: [] as number[] };
+  for (let k = 0; k < (spec.provenance ?? 0); k++) {
+    for (const tracked of [false, true]) {
+      const db = await engine.createDatabase('provenance');
+      try {
+        const tracker = tracked ? new ProvenanceTracker(set.migrations.map((m) => m.path)) : undefined;
+        const result = await replay(set, db, { ...spec.options, ...tracker?.hooks() });
+        (tracked ? out.trackedMs : out.plainMs).push(result.durationMs);
+        if (tracker) out.trackerMs.push(tracker.elapsedMs);
+      } finally {
+        await db.drop();
+      }
+    }
+    log(`  ${spec.name} provenance #${k + 1}: replay ${fmt(out.plainMs.at(-1))}, with tracking ${fmt(out.trackedMs.at(-1))} (tracker ${fmt(out.trackerMs.at(-1))})`);
+  }
+  return out;
 }
 
 /** Peers on the floor's database (measured once, on the first repetition). */

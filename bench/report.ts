@@ -31,6 +31,9 @@ export interface CaseSummary {
   baselineRatio: number | undefined;
   /** pg_dump -s time / introspection time on the same database (≥ 3 is the target). */
   sameDbSpeedup: number | undefined;
+  /** Replay with provenance tracking ÷ replay without (medians; same engine, interleaved). */
+  provenanceRatio: number | undefined;
+  trackerMs: number | undefined;
   differences: number | null | undefined;
   errors: string[];
 }
@@ -59,6 +62,8 @@ export function summarize(r: CaseResult): CaseSummary {
     introspectRatio: undefined,
     baselineRatio: undefined,
     sameDbSpeedup: r.headToHead ? ratio(median(r.headToHead.dumpMs), median(r.headToHead.introspectMs)) : undefined,
+    provenanceRatio: r.provenance ? ratio(median(r.provenance.trackedMs), median(r.provenance.plainMs)) : undefined,
+    trackerMs: r.provenance ? median(r.provenance.trackerMs) : undefined,
     differences: r.pgsquash.at(-1)?.differences,
     errors: [...r.errors, ...(r.migra && 'error' in r.migra ? [`migra: ${r.migra.error}`] : [])],
   };
@@ -103,12 +108,12 @@ export function targets(cases: CaseSummary[], engineReadyMs: number | undefined)
 
 export function caseTable(cases: CaseSummary[]): string {
   const head =
-    '| case | files | objects | n | floor replay | pg_dump -s | migra | engine | replay | introspect | emit | verify | baseline | peak RSS | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
+    '| case | files | objects | n | floor replay | pg_dump -s | migra | engine | replay | introspect | emit | verify | baseline | peak RSS | provenance (tracked ÷ plain replay) | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
   const rows = cases.map(
     (c) =>
-      `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
+      `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${c.provenanceRatio === undefined ? '–' : `${x(c.provenanceRatio)} (${sec(c.trackerMs)})`} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
   );
-  return [head, `|${' --- |'.repeat(17)}`, ...rows].join('\n');
+  return [head, `|${' --- |'.repeat(18)}`, ...rows].join('\n');
 }
 
 /** Growth per 10× files for the history sizes: time(10N) / time(N); linear is ~10. */
@@ -120,12 +125,12 @@ export function scalingTable(cases: CaseSummary[]): string {
     const b = h[k] as CaseSummary;
     const g = (f: (c: CaseSummary) => number | undefined) => x(ratio(f(b), f(a)));
     rows.push(
-      `| ${a.files} → ${b.files} | ${x(ratio(b.objects, a.objects))} | ${g((c) => c.floorReplayMs)} | ${g((c) => c.dumpMs)} | ${g((c) => c.replayMs)} | ${g((c) => c.introspectMs)} | ${g((c) => c.emitMs)} | ${g((c) => c.verifyMs)} | ${g((c) => c.totalMs)} | ${g((c) => c.peakRssMb)} |`,
+      `| ${a.files} → ${b.files} | ${x(ratio(b.objects, a.objects))} | ${g((c) => c.floorReplayMs)} | ${g((c) => c.dumpMs)} | ${g((c) => c.replayMs)} | ${g((c) => c.introspectMs)} | ${g((c) => c.emitMs)} | ${g((c) => c.verifyMs)} | ${g((c) => c.totalMs)} | ${g((c) => c.peakRssMb)} | ${g((c) => c.trackerMs)} |`,
     );
   }
   return [
-    '| files | objects | floor replay | pg_dump -s | replay | introspect | emit | verify | baseline | peak RSS |',
-    `|${' --- |'.repeat(10)}`,
+    '| files | objects | floor replay | pg_dump -s | replay | introspect | emit | verify | baseline | peak RSS | provenance tracker |',
+    `|${' --- |'.repeat(11)}`,
     ...rows,
   ].join('\n');
 }
