@@ -47,11 +47,14 @@ WITH o AS (
   SELECT ${cls('pg_class')} AS classid, c.oid AS objid, 0 AS objsubid, c.relacl AS acl, c.relowner AS owner, n.nspname AS schema,
     CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END AS objtype,
     CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || c.oid::pg_catalog.regclass::text AS target, NULL AS col,
-    NULL::pg_catalog.oid AS relid, c.relnamespace AS nspoid
+    -- an identity sequence is part of its table
+    (SELECT d.refobjid FROM pg_catalog.pg_depend d WHERE c.relkind = 'S' AND d.classid = ${cls('pg_class')} AND d.objid = c.oid
+       AND d.refclassid = ${cls('pg_class')} AND d.deptype = 'i') AS relid, c.relnamespace AS nspoid
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relacl IS NOT NULL AND c.relnamespace <> 'pg_toast'::pg_catalog.regnamespace
   UNION ALL
-  SELECT ${cls('pg_class')}, c.oid, a.attnum, a.attacl, c.relowner, n.nspname, 'c', 'TABLE ' || c.oid::pg_catalog.regclass::text, pg_catalog.quote_ident(a.attname), NULL, c.relnamespace
+  SELECT ${cls('pg_class')}, c.oid, a.attnum, a.attacl, c.relowner, n.nspname, 'c', 'TABLE ' || c.oid::pg_catalog.regclass::text, pg_catalog.quote_ident(a.attname),
+    CASE WHEN c.relkind NOT IN ('r', 'p') THEN c.oid END, c.relnamespace
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   WHERE a.attacl IS NOT NULL
@@ -72,7 +75,7 @@ WITH o AS (
     AND (o.objid >= 16384 OR ip.initprivs IS NOT NULL OR (o.classid = ${cls('pg_namespace')} AND o.objid = 'public'::pg_catalog.regnamespace))
 )
 SELECT 'privileges on ' || f.target_id AS id, 'privileges' AS kind, f.schema, f.target_id AS name,
-  -- a table's row type is part of the table
+  -- a table's row type, an identity sequence, a view's column: parts of their relation
   CASE WHEN f.relid IS NOT NULL THEN ${idOf(cls('pg_class'), 'f.relid')} ELSE f.target_id END AS parent,
   ${ownerOf('f.owner')} AS owner,
   pg_catalog.json_build_object('target', f.target, 'column', f.col, 'acl', ${aclEntries('f.acl', 'f.owner')},
