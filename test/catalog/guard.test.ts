@@ -34,12 +34,18 @@ describe('completeness guard', () => {
         CREATE CAST (money2 AS numeric) WITH FUNCTION money2_to_numeric(money2);
         CREATE FUNCTION money2_add(money2, money2) RETURNS money2 LANGUAGE sql AS 'SELECT ROW($1.amount + $2.amount)::money2';
         CREATE OPERATOR + (LEFTARG = money2, RIGHTARG = money2, FUNCTION = money2_add);
-        CREATE TABLE fine (id int);`);
+        CREATE TABLE fine (id int);
+        CREATE VIEW fine_view AS SELECT id FROM fine;
+        ALTER VIEW fine_view ALTER COLUMN id SET DEFAULT 1;`);
       const error = await introspect(client, { before }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UncoveredObjectsError);
       const uncovered = error as UncoveredObjectsError;
       expect(uncovered.exitCode).toBe(ExitCode.usage);
-      expect(uncovered.objects).toEqual(['cast (public.money2 AS numeric)', 'operator public.+(public.money2,public.money2)']);
+      expect(uncovered.objects).toEqual([
+        'cast (public.money2 AS numeric)',
+        'default value for public.fine_view.id',
+        'operator public.+(public.money2,public.money2)',
+      ]);
       expect(uncovered.details.join('\n')).toContain('cast (public.money2 AS numeric)');
     } finally {
       await client.end();

@@ -111,7 +111,9 @@ SELECT ${idOf(cls('pg_class'), 'c.oid')} AS id, 'index' AS kind, n.nspname AS sc
   NULL AS covers
 ${relFrom} JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid JOIN pg_catalog.pg_class tc ON tc.oid = x.indrelid
 WHERE c.relkind IN ('i', 'I') AND tc.relkind IN ('r', 'p', 'm') AND ${relWhere}
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = c.oid AND k.conrelid = tc.oid AND k.contype IN ('p', 'u', 'x'))
+  -- a constraint's index is its internal part (pg_depend is indexed on the dependent; conindid is not)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ${cls('pg_class')} AND d.objid = c.oid
+    AND d.refclassid = ${cls('pg_constraint')} AND d.deptype = 'i')
 ORDER BY n.nspname, tc.relname, c.relname`,
 };
 

@@ -48,6 +48,8 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_user_mapping' },
   { catalog: 'pg_default_acl' },
   { catalog: 'pg_largeobject_metadata' },
+  // Defaults of table columns belong to the column; others (a view column's default) are objects.
+  { catalog: 'pg_attrdef', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = o.adrelid AND r.relkind IN ('r', 'p'))` },
 ];
 
 export function identitiesQuery(v: number): string {
