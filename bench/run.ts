@@ -63,7 +63,7 @@ async function specs(): Promise<CaseSpec[]> {
   if (!quick) {
     const { present, skipped } = availableCorpora();
     skipped.forEach((s) => log(`bench: ${s}`));
-    for (const c of present) list.push({ name: c.name, group: 'corpus', dir: path.join(corporaRoot, c.dir), options: c.options, reps: 3, provenance: 3 });
+    for (const c of present) list.push({ name: c.name, group: 'corpus', dir: path.join(corporaRoot, c.dir), options: c.options, reps: 3, provenance: 1 });
   }
   return only ? list.filter((c) => c.name.includes(only)) : list;
 }
