@@ -18,8 +18,10 @@ import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
  *    as json matching the interface, `covers` for catalog rows it accounts for), then a line below;
  * 3. emit/kinds/<kind>.ts: its steps (SQL, dependencies, sort key), then a line in emit/registry.ts
  *    — the compiler insists, since that registry is keyed by every ObjectKind.
- * Dependencies come from pg_depend generically (queries/dependencies.ts); edges pg_depend misses
- * go into the emitter's step deps. The completeness guard needs nothing: covered ids drop out.
+ * Dependencies come from pg_depend generically (queries/dependencies.ts resolves every edge onto
+ * model ids); edges pg_depend misses go into the emitter's step deps. The completeness guard needs
+ * nothing: covered ids (the object's id and its `covers`) drop out of the enumeration.
+ * Queries are TypeScript template strings, so the build needs no .sql files copied to dist.
  */
 export const introspectors: readonly KindIntrospector[] = [
   schemas,
