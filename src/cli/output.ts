@@ -63,6 +63,7 @@ export function reportError(thrown: unknown, json: boolean): ExitCodeValue {
         exitCode,
         details: known ? error.details : [],
         ...(known && 'location' in error && error.location ? { location: error.location } : {}),
+        ...(known && 'data' in error ? { data: (error as { data: unknown }).data } : {}),
       },
     };
     process.stdout.write(`${redactSecrets(JSON.stringify(payload, null, 2))}\n`);

@@ -8,6 +8,7 @@ import { DriftError, InputError } from '../errors.js';
 import { failpoint } from '../util/failpoint.js';
 import { driftError, type Difference } from '../verify/index.js';
 import { baselineOn, type BaselineOptions, type BaselineResult } from './baseline.js';
+import { renderReport } from '../report/render.js';
 import { markApplied, type MarkApplied } from './history-marking.js';
 import { checkInPlace, planInPlace, type InPlacePlan } from './in-place.js';
 import { prepareRun, startEngine } from './prepare.js';
@@ -24,6 +25,8 @@ export interface SquashOptions extends Omit<BaselineOptions, 'verify' | 'outputP
   inPlace?: boolean;
   /** Verify and plan, but write and move nothing. */
   dryRun?: boolean;
+  /** Where the consolidation report goes (default REPORT.md beside the baseline); false for none. */
+  reportPath?: string | false;
 }
 
 /** A run that only finished an interrupted move, because it left no migration to squash. */
@@ -62,6 +65,7 @@ export interface SquashResult {
 export async function squash(dir: string, options: SquashOptions = {}): Promise<SquashResult | RecoveredOnly> {
   const legacyDir = path.resolve(options.legacyDir ?? 'legacy');
   const output = path.resolve(options.output ?? path.join('output', 'baseline.sql'));
+  const reportPath = options.reportPath === false ? undefined : path.resolve(options.reportPath ?? path.join(path.dirname(output), 'REPORT.md'));
   const locks: Lock[] = [];
   try {
     if (!options.dryRun) {
@@ -95,7 +99,11 @@ export async function squash(dir: string, options: SquashOptions = {}): Promise<
     let baseline: BaselineResult;
     try {
       const shown = path.relative(process.cwd(), output) || output;
-      baseline = await baselineOn(engine, { ...prepared, set: { ...set, migrations: squashed } }, { ...options, verify: true, outputPath: shown });
+      baseline = await baselineOn(
+        engine,
+        { ...prepared, set: { ...set, migrations: squashed } },
+        { ...options, verify: true, outputPath: shown, report: reportPath !== undefined },
+      );
       if (baseline.differences?.length) throw driftError(baseline.differences);
       if (remaining.length) {
         const { differences } = await verifyRemaining(engine, prepared, options, baseline.sql, remaining, shown);
@@ -116,6 +124,7 @@ export async function squash(dir: string, options: SquashOptions = {}): Promise<
     } else {
       written.push(output);
     }
+    if (reportPath) written.push(reportPath);
     const result: SquashResult = {
       kind: 'squashed',
       dryRun: Boolean(options.dryRun),
@@ -138,6 +147,7 @@ export async function squash(dir: string, options: SquashOptions = {}): Promise<
     } else {
       await writeDurably(output, baseline.sql);
     }
+    if (reportPath && baseline.report) await writeDurably(reportPath, renderReport(baseline.report));
     failpoint('squash-before-move');
     await applyMove(movePlan);
     if (inPlace) {

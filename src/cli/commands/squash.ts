@@ -14,6 +14,8 @@ interface SquashFlags extends RawOptions {
   dryRun?: boolean;
   schemaOnly?: boolean;
   owners?: boolean;
+  annotate?: boolean;
+  report: string | boolean;
 }
 
 export function registerSquash(program: Command): void {
@@ -27,7 +29,10 @@ export function registerSquash(program: Command): void {
     .option('--in-place', "write the baseline into the migrations directory, named so the framework runs it")
     .option('--dry-run', 'verify, then print what would be written and moved; change nothing')
     .option('--schema-only', 'leave out the reference data (rows the migrations inserted)')
-    .option('--owners', 'emit OWNER TO for every object');
+    .option('--owners', 'emit OWNER TO for every object')
+    .option('--annotate', 'put a "-- from: <files>" line above each object: the migrations that made it')
+    .option('--report <file>', 'where to write the consolidation report (default: REPORT.md beside the baseline)')
+    .option('--no-report', 'do not write the consolidation report');
   addDiscoverOptions(command);
   addEngineOptions(command);
   addReplayOptions(command);
@@ -46,6 +51,8 @@ export function registerSquash(program: Command): void {
       ...(raw.dryRun ? { dryRun: true } : {}),
       ...(raw.schemaOnly ? { schemaOnly: true } : {}),
       ...(raw.owners ? { owners: true } : {}),
+      ...(raw.annotate ? { annotate: true } : {}),
+      ...(raw.report === false ? { reportPath: false as const } : typeof raw.report === 'string' ? { reportPath: raw.report } : {}),
     });
     if (result.kind === 'recovered') {
       const files = result.recovered.reduce((n, r) => n + r.files.length, 0);
@@ -53,8 +60,6 @@ export function registerSquash(program: Command): void {
       else out.result(`finished the interrupted move of ${files} file(s) into ${rel(result.legacyDir)}; no migrations are left to squash`);
       return;
     }
-    // REPORT HOOK: once src/report exists, write the consolidation report here from `result`
-    // (result.baseline has stats, timings and the catalog; result.moves lists every file moved).
     if (out.json) out.data(summary(result));
     else print(out, result);
   });
