@@ -66,6 +66,10 @@ WITH o AS (
     CASE WHEN p.prokind = 'p' THEN 'PROCEDURE ' ELSE 'FUNCTION ' END || p.oid::pg_catalog.regprocedure::text, NULL, NULL, p.pronamespace
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL
   UNION ALL
+  -- the database being built, whatever its name (GRANT ... ON DATABASE is emitted against current_database())
+  SELECT ${cls('pg_database')}, d.oid, 0, d.datacl, d.datdba, '', 'd', 'DATABASE', NULL, NULL, 0::pg_catalog.oid
+  FROM pg_catalog.pg_database d WHERE d.datacl IS NOT NULL AND d.datname = pg_catalog.current_database()
+  UNION ALL
   SELECT ${cls('pg_type')}, t.oid, 0, t.typacl, t.typowner, n.nspname, 'T', 'TYPE ' || pg_catalog.format_type(t.oid, NULL), NULL, NULLIF(t.typrelid, 0), t.typnamespace
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
 ), f AS (
@@ -74,9 +78,10 @@ WITH o AS (
   WHERE ip.initprivs IS DISTINCT FROM o.acl
     AND (o.objid >= 16384 OR ip.initprivs IS NOT NULL OR (o.classid = ${cls('pg_namespace')} AND o.objid = 'public'::pg_catalog.regnamespace))
 )
-SELECT 'privileges on ' || f.target_id AS id, 'privileges' AS kind, f.schema, f.target_id AS name,
+SELECT CASE WHEN f.target = 'DATABASE' THEN 'privileges on the database' ELSE 'privileges on ' || f.target_id END AS id,
+  'privileges' AS kind, f.schema, CASE WHEN f.target = 'DATABASE' THEN '' ELSE f.target_id END AS name,
   -- a table's row type, an identity sequence, a view's column: parts of their relation
-  CASE WHEN f.relid IS NOT NULL THEN ${idOf(cls('pg_class'), 'f.relid')} ELSE f.target_id END AS parent,
+  CASE WHEN f.relid IS NOT NULL THEN ${idOf(cls('pg_class'), 'f.relid')} WHEN f.target <> 'DATABASE' THEN f.target_id END AS parent,
   ${ownerOf('f.owner')} AS owner,
   pg_catalog.json_build_object('target', f.target, 'column', f.col, 'acl', ${aclEntries('f.acl', 'f.owner')},
     'initial', ${aclEntries('COALESCE(f.initprivs, pg_catalog.acldefault(f.objtype::"char", f.owner))', 'f.owner')},

@@ -1,11 +1,31 @@
 import type { ModelObject, RoleDef } from '../../catalog/model.js';
 import { groupRank, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
-import { roleDeps } from './security.js';
 
 /** Settings whose value is a list of names, each stored quoted where needed (pg_dump splits these too). */
 const listSettings = new Set(['search_path', 'temp_tablespaces', 'session_preload_libraries', 'shared_preload_libraries', 'local_preload_libraries', 'unix_socket_directories']);
 
 const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** Ids of the roles a list of grantees names (PUBLIC and the owner are not roles to create). */
+export function roleDeps(grantees: string[]): string[] {
+  return grantees.filter((g) => g !== 'PUBLIC' && g !== 'OWNER').map((g) => `role ${g}`);
+}
+
+/** Stands for the database being built in statements given to inCurrentDatabase. */
+export const THIS_DATABASE = '\u0000database\u0000';
+
+/**
+ * Runs statements that name the database being built (as THIS_DATABASE) against
+ * current_database(): the baseline is applied to a database of another name than the replay's.
+ */
+export function inCurrentDatabase(statements: string[]): string {
+  const lines = statements.map((s) => {
+    const format = s.replace(/;$/, '').replace(/%/g, '%%').split(THIS_DATABASE).join('%I');
+    const args = s.split(THIS_DATABASE).slice(1).map(() => ', pg_catalog.current_database()').join('');
+    return `  EXECUTE pg_catalog.format(${literal(format)}${args});`;
+  });
+  return lines.length ? doBlock(lines.join('\n')) : '';
+}
 
 /** Splits a stored list value (`"$user", public`) into its names, unquoted. */
 function splitList(value: string): string[] {
@@ -127,11 +147,8 @@ export const roleEmitter: KindEmitter<'role'> = {
  */
 function databaseSettingsSql(o: ModelObject<'databaseSettings'>, settings: string[], reset: boolean): string {
   const d = o.def;
-  const head = d.role ? `ALTER ROLE ${d.role} IN DATABASE %I` : 'ALTER DATABASE %I';
-  const lines = [...(reset ? ['RESET ALL'] : []), ...settings.map((s) => `SET ${settingSql(s)}`)].map(
-    (tail) => `  EXECUTE pg_catalog.format(${literal(`${head} ${tail.replace(/%/g, '%%')}`)}, pg_catalog.current_database());`,
-  );
-  return lines.length ? doBlock(lines.join('\n')) : '';
+  const head = d.role ? `ALTER ROLE ${d.role} IN DATABASE ${THIS_DATABASE}` : `ALTER DATABASE ${THIS_DATABASE}`;
+  return inCurrentDatabase([...(reset ? ['RESET ALL'] : []), ...settings.map((s) => `SET ${settingSql(s)}`)].map((tail) => `${head} ${tail}`));
 }
 
 export const databaseSettingsEmitter: KindEmitter<'databaseSettings'> = {

@@ -1,11 +1,8 @@
 import type { AclEntry, ModelObject } from '../../catalog/model.js';
 import { dropThenCreate } from './basics.js';
+import { inCurrentDatabase, roleDeps, THIS_DATABASE } from './cluster.js';
 import { groupRank, step, subKey, subRank, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
 
-/** Ids of the roles a list of grantees names (PUBLIC and the owner are not roles to create). */
-export function roleDeps(grantees: string[]): string[] {
-  return grantees.filter((g) => g !== 'PUBLIC' && g !== 'OWNER').map((g) => `role ${g}`);
-}
 
 /** Key of an object that follows another one (its target), like a comment does. */
 function followKey(o: ModelObject, rank: number, ctx: EmitContext): SortKey {
@@ -59,11 +56,13 @@ function ownerName(o: ModelObject<'privileges'>, ctx: EmitContext | null): strin
 function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEntry[], ctx: EmitContext | null, created = false): string {
   const d = o.def;
   const owner = ownerName(o, ctx);
+  // The database being built is named when the baseline runs.
+  const target = d.target === 'DATABASE' ? `DATABASE ${THIS_DATABASE}` : d.target;
   const sql = aclChanges(from, to, (privileges, grantee, grant, option) => {
     const list = privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ');
     const who = grantee === 'OWNER' ? owner : grantee;
-    if (!grant) return `REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${list} ON ${d.target} FROM ${who};`;
-    return `GRANT ${list} ON ${d.target} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
+    if (!grant) return `REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${list} ON ${target} FROM ${who};`;
+    return `GRANT ${list} ON ${target} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
   });
   if (created) {
     const held = new Set(to.map((e) => `${e.grantee} ${e.privilege}`));
@@ -76,16 +75,16 @@ function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEn
       extra.set(grantee, [...(extra.get(grantee) ?? []), pair.slice(at + 1)]);
     }
     for (const [grantee, privileges] of extra) {
-      sql.unshift(`REVOKE ${privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ')} ON ${d.target} FROM ${grantee};`);
+      sql.unshift(`REVOKE ${privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ')} ON ${target} FROM ${grantee};`);
     }
   }
   // An explicit ACL equal to the initial one (granted, then revoked again): restating the
   // owner's own privileges makes the ACL explicit without changing it.
   if (sql.length === 0 && created) {
     const own = to.filter((e) => e.grantee === 'OWNER').map((e) => (d.column ? `${e.privilege} (${d.column})` : e.privilege));
-    if (own.length) sql.push(`GRANT ${own.join(', ')} ON ${d.target} TO ${owner};`);
+    if (own.length) sql.push(`GRANT ${own.join(', ')} ON ${target} TO ${owner};`);
   }
-  return sql.join('\n');
+  return d.target === 'DATABASE' ? inCurrentDatabase(sql) : sql.join('\n');
 }
 
 export const privilegesEmitter: KindEmitter<'privileges'> = {
