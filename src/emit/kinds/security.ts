@@ -1,8 +1,7 @@
-import type { AclEntry, ModelObject } from '../../catalog/model.js';
+import type { AclEntry, ModelObject, PrivilegesDef } from '../../catalog/model.js';
 import { dropThenCreate } from './basics.js';
 import { inCurrentDatabase, roleDeps, THIS_DATABASE } from './cluster.js';
 import { groupRank, step, subKey, subRank, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
-
 
 /** Key of an object that follows another one (its target), like a comment does. */
 function followKey(o: ModelObject, rank: number, ctx: EmitContext): SortKey {
@@ -49,8 +48,27 @@ export function aclChanges(
  * not created by the baseline; otherwise whoever applies it, who owns what it creates.
  */
 function ownerName(o: ModelObject<'privileges'>, ctx: EmitContext | null): string {
-  if (!ctx || ctx.options.owners || !o.parent || !ctx.created.has(o.parent)) return o.owner ?? 'CURRENT_USER';
-  return 'CURRENT_USER';
+  const appliersOwn = ctx && !ctx.options.owners && o.parent !== null && ctx.created.has(o.parent);
+  return appliersOwn ? 'CURRENT_USER' : (o.owner ?? 'CURRENT_USER');
+}
+
+const pairOf = (e: AclEntry) => `${e.grantee} ${e.privilege}`;
+
+/**
+ * Default privileges may have granted an object the baseline creates more than it holds (see
+ * PrivilegesDef.creation): revoke those. Revoking what it was not granted changes nothing.
+ */
+function creationRevokes(d: PrivilegesDef, from: AclEntry[], to: AclEntry[], owner: string, target: string): string[] {
+  const held = new Set(to.map(pairOf));
+  const revoked = new Set(from.map(pairOf).filter((p) => !held.has(p)));
+  const extra = new Map<string, string[]>();
+  for (const pair of d.creation) {
+    if (held.has(pair) || revoked.has(pair)) continue;
+    const at = pair.lastIndexOf(' ');
+    const grantee = pair.slice(0, at) === 'OWNER' ? owner : pair.slice(0, at);
+    extra.set(grantee, [...(extra.get(grantee) ?? []), pair.slice(at + 1)]);
+  }
+  return [...extra].map(([grantee, privileges]) => `REVOKE ${privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ')} ON ${target} FROM ${grantee};`);
 }
 
 function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEntry[], ctx: EmitContext | null, created = false): string {
@@ -64,20 +82,7 @@ function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEn
     if (!grant) return `REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${list} ON ${target} FROM ${who};`;
     return `GRANT ${list} ON ${target} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
   });
-  if (created) {
-    const held = new Set(to.map((e) => `${e.grantee} ${e.privilege}`));
-    const revoked = new Set(from.filter((e) => !held.has(`${e.grantee} ${e.privilege}`)).map((e) => `${e.grantee} ${e.privilege}`));
-    const extra = new Map<string, string[]>();
-    for (const pair of d.creation) {
-      if (held.has(pair) || revoked.has(pair)) continue;
-      const at = pair.lastIndexOf(' ');
-      const grantee = pair.slice(0, at) === 'OWNER' ? owner : pair.slice(0, at);
-      extra.set(grantee, [...(extra.get(grantee) ?? []), pair.slice(at + 1)]);
-    }
-    for (const [grantee, privileges] of extra) {
-      sql.unshift(`REVOKE ${privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ')} ON ${target} FROM ${grantee};`);
-    }
-  }
+  if (created) sql.unshift(...creationRevokes(d, from, to, owner, target));
   // An explicit ACL equal to the initial one (granted, then revoked again): restating the
   // owner's own privileges makes the ACL explicit without changing it.
   if (sql.length === 0 && created) {
@@ -87,16 +92,21 @@ function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEn
   return d.target === 'DATABASE' ? inCurrentDatabase(sql) : sql.join('\n');
 }
 
+/** Roles named (grantees, default-privilege grantees) and the extension an object belongs to. */
+function privilegesDeps(d: PrivilegesDef): string[] {
+  return [...roleDeps([...d.acl.map((e) => e.grantee), ...d.creation.map((p) => p.slice(0, p.lastIndexOf(' ')))]), ...(d.extension ? [d.extension] : [])];
+}
+
 export const privilegesEmitter: KindEmitter<'privileges'> = {
   key: (o, ctx) => followKey(o, subRank.grant, ctx),
   create(o, ctx) {
     const s = step(o, privilegesSql(o, o.def.initial, o.def.acl, ctx, true), this.key(o, ctx));
-    return [{ ...s, deps: [...s.deps, ...roleDeps(o.def.acl.map((e) => e.grantee)), ...(o.def.extension ? [o.def.extension] : [])] }];
+    return [{ ...s, deps: [...s.deps, ...privilegesDeps(o.def)] }];
   },
   drop: (o) => privilegesSql(o, o.def.acl, o.def.initial, null),
   alter(before, after, ctx) {
     const s = step(after, privilegesSql(after, before.def.acl, after.def.acl, ctx), this.key(after, ctx));
-    return [{ ...s, deps: [...s.deps, ...roleDeps(after.def.acl.map((e) => e.grantee)), ...(after.def.extension ? [after.def.extension] : [])] }];
+    return [{ ...s, deps: [...s.deps, ...privilegesDeps(after.def)] }];
   },
 };
 
