@@ -14,8 +14,7 @@ import { introspect } from '../src/catalog/index.js';
 import { discover } from '../src/discover/index.js';
 import type { Engine } from '../src/engine/index.js';
 import { historyTableSql } from '../src/replay/history.js';
-import { replay, startupOptions } from '../src/replay/index.js';
-import { ProvenanceTracker } from '../src/replay/provenance.js';
+import { startupOptions } from '../src/replay/index.js';
 import { renderTemplates } from '../src/replay/templates.js';
 import type { CorpusOptions } from './corpora.js';
 import { migraFromEmpty, pgDumpSchema, psqlReplay, type FloorRun } from './floor.js';
@@ -35,6 +34,8 @@ export interface CaseSpec {
   headToHead?: number;
   /** Interleave plain replays with provenance-tracked ones (replay's onFileDone hook), this many times. */
   provenance?: number;
+  /** Stop a provenance replay after this long (and report it as longer than that). */
+  provenanceLimitMs?: number;
   /** Stop adding repetitions (keeping at least `minReps`) once the case has run this long. */
   budgetMs?: number;
   minReps?: number;
@@ -64,7 +65,7 @@ export interface CaseResult {
   errors: string[];
   migra?: { ms: number; bytes: number } | { error: string };
   headToHead?: { introspectMs: number[]; dumpMs: number[] };
-  provenance?: { plainMs: number[]; trackedMs: number[]; trackerMs: number[] };
+  provenance?: { plainMs: number[]; trackedMs: number[]; trackerMs: number[]; timedOutMs?: number };
   elapsedMs: number;
 }
 
@@ -143,7 +144,7 @@ export async function measureCase(engine: Engine, spec: CaseSpec, log: (line: st
   }
   if (spec.provenance && result.errors.length === 0) {
     try {
-      result.provenance = await provenanceCost(engine, spec, log);
+      result.provenance = await provenanceCost(spec, log);
     } catch (error) {
       result.errors.push(`provenance: ${firstLines(error)}`);
     }
@@ -152,20 +153,26 @@ export async function measureCase(engine: Engine, spec: CaseSpec, log: (line: st
   return result;
 }
 
-/** The replay alone, without and with provenance tracking, interleaved, on the floor's engine. */
-async function provenanceCost(engine: Engine, spec: CaseSpec, log: (line: string) => void): Promise<NonNullable<CaseResult['provenance']>> {
-  const set = await discover(spec.dir);
-  const out = { plainMs: [] as number[], trackedMs: [] as number[], trackerMs: [] as number[] };
+/**
+ * The replay alone, without and with provenance tracking, interleaved, each in a child process
+ * (its own PG 15 engine, not timed) that is stopped after `provenanceLimitMs`.
+ */
+async function provenanceCost(spec: CaseSpec, log: (line: string) => void): Promise<NonNullable<CaseResult['provenance']>> {
+  const out: NonNullable<CaseResult['provenance']> = { plainMs: [], trackedMs: [], trackerMs: [] };
+  const limit = spec.provenanceLimitMs ?? 10 * 60_000;
   for (let k = 0; k < (spec.provenance ?? 0); k++) {
     for (const tracked of [false, true]) {
-      const db = await engine.createDatabase('provenance');
+      const arg = JSON.stringify({ dir: spec.dir, options: spec.options, tracked });
       try {
-        const tracker = tracked ? new ProvenanceTracker(set.migrations.map((m) => m.path)) : undefined;
-        const result = await replay(set, db, { ...spec.options, ...tracker?.hooks() });
-        (tracked ? out.trackedMs : out.plainMs).push(result.durationMs);
-        if (tracker) out.trackerMs.push(tracker.elapsedMs);
-      } finally {
-        await db.drop();
+        const { stdout } = await run(process.execPath, ['--import', 'tsx', path.join(benchDir, 'provenance-child.ts'), arg], { maxBuffer: 1 << 24, timeout: limit, killSignal: 'SIGTERM' });
+        const r = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { replayMs: number; trackerMs: number };
+        (tracked ? out.trackedMs : out.plainMs).push(r.replayMs);
+        if (tracked) out.trackerMs.push(r.trackerMs);
+      } catch (error) {
+        if (!(error as { killed?: boolean }).killed) throw error;
+        out.timedOutMs = limit;
+        log(`  ${spec.name} provenance: ${tracked ? 'tracked' : 'plain'} replay stopped after ${fmt(limit)}`);
+        return out;
       }
     }
     log(`  ${spec.name} provenance #${k + 1}: replay ${fmt(out.plainMs.at(-1))}, with tracking ${fmt(out.trackedMs.at(-1))} (tracker ${fmt(out.trackerMs.at(-1))})`);

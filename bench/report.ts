@@ -34,6 +34,8 @@ export interface CaseSummary {
   /** Replay with provenance tracking ÷ replay without (medians; same engine, interleaved). */
   provenanceRatio: number | undefined;
   trackerMs: number | undefined;
+  /** Set when the tracked replay was stopped at this limit. */
+  provenanceTimedOutMs: number | undefined;
   differences: number | null | undefined;
   errors: string[];
 }
@@ -64,6 +66,7 @@ export function summarize(r: CaseResult): CaseSummary {
     sameDbSpeedup: r.headToHead ? ratio(median(r.headToHead.dumpMs), median(r.headToHead.introspectMs)) : undefined,
     provenanceRatio: r.provenance ? ratio(median(r.provenance.trackedMs), median(r.provenance.plainMs)) : undefined,
     trackerMs: r.provenance ? median(r.provenance.trackerMs) : undefined,
+    provenanceTimedOutMs: r.provenance?.timedOutMs,
     differences: r.pgsquash.at(-1)?.differences,
     errors: [...r.errors, ...(r.migra && 'error' in r.migra ? [`migra: ${r.migra.error}`] : [])],
   };
@@ -111,7 +114,7 @@ export function caseTable(cases: CaseSummary[]): string {
     '| case | files | objects | n | floor replay | pg_dump -s | migra | engine | replay | introspect | emit | verify | baseline | peak RSS | provenance (tracked ÷ plain replay) | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
   const rows = cases.map(
     (c) =>
-      `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${c.provenanceRatio === undefined ? '–' : `${x(c.provenanceRatio)} (${sec(c.trackerMs)})`} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
+      `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${c.provenanceTimedOutMs !== undefined ? `stopped after ${sec(c.provenanceTimedOutMs)}` : c.provenanceRatio === undefined ? '–' : `${x(c.provenanceRatio)} (${sec(c.trackerMs)})`} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
   );
   return [head, `|${' --- |'.repeat(18)}`, ...rows].join('\n');
 }

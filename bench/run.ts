@@ -56,8 +56,8 @@ async function specs(): Promise<CaseSpec[]> {
     ? [await history(100, 3, { provenance: 3 }), await history(1000, 3, { migra: true, provenance: 3 }), await wide(1000, { headToHead: 3 })]
     : [
         await history(100, 5, { provenance: 5 }),
-        await history(1000, 5, { migra: true, provenance: 5 }),
-        await history(10000, 3, { minReps: 1, budgetMs: 4 * 60_000, migra: true, provenance: 1 }),
+        await history(1000, 5, { migra: true, provenance: 3 }),
+        await history(10000, 3, { minReps: 1, budgetMs: 3 * 60_000, migra: true, provenance: 1, provenanceLimitMs: 150_000 }),
         await wide(10000, { headToHead: 5 }),
       ];
   if (!quick) {
@@ -140,7 +140,7 @@ Bundled Postgres 17: ${median(starts.bundledMs)?.toFixed(0)} ms; PG 15 install: 
 
 ## Provenance tracking
 
-The replay alone (src/replay, on the floor's engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts, one digest query after every file), interleaved; the column shows tracked ÷ plain and the tracker's own query time. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
+The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts, one digest query after every file), interleaved; the column shows tracked ÷ plain and the tracker's own query time. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
 
 ## Load per case
 
