@@ -25,9 +25,13 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   try {
     await handle.writeFile(text);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    // A disk that filled up leaves a partial temp file: it must not stay behind.
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw error;
   }
+  await handle.close();
   failpoint('manifest-written-before-rename');
   await rename(tmp, file);
   await fsyncPath(path.dirname(file));
@@ -37,9 +41,15 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
 export async function copyDurably(source: string, dest: string): Promise<void> {
   const tmp = `${dest}.pgsquash-partial`;
   await rm(tmp, { force: true });
-  await copyFile(source, tmp, constants.COPYFILE_EXCL);
-  failpoint('mid-copy');
-  await fsyncPath(tmp);
+  try {
+    await copyFile(source, tmp, constants.COPYFILE_EXCL);
+    failpoint('mid-copy');
+    await fsyncPath(tmp);
+  } catch (error) {
+    // e.g. the disk filled up: a partial copy is no use to recovery, which copies again.
+    await rm(tmp, { force: true });
+    throw error;
+  }
   await rename(tmp, dest);
   await fsyncPath(path.dirname(dest));
 }

@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../archive/fsync.js';
+import { ExitCode, PgsquashError } from '../../errors.js';
+import { resolveOutputPath } from '../../util/paths.js';
 import { driftError } from '../../verify/index.js';
 import { buildBaseline, type BaselineResult } from '../../workflow/baseline.js';
 import { formatDiagnostics } from '../format.js';
@@ -32,6 +34,8 @@ export function registerBaseline(program: Command): void {
   addReplayOptions(command);
   addOutputOptions(command);
   command.action(async (dir: string, raw: BaselineFlags) => {
+    // Checked before the replay: a path that may not be written fails in a second, not a minute.
+    resolveOutputPath(raw.output, { cwd: process.cwd(), flag: '-o' });
     const out = createOutput(raw);
     const progress = progressRenderer(out);
     const result = await buildBaseline(dir, {
@@ -53,9 +57,19 @@ export function registerBaseline(program: Command): void {
   });
 }
 
+/** Writes `file` whole or not at all; a relative path must stay in the project (resolveOutputPath). */
 export async function writeOutput(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFileAtomic(path.resolve(file), text);
+  const target = resolveOutputPath(file, { cwd: process.cwd() });
+  try {
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFileAtomic(target, text);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const environment = ['ENOSPC', 'EDQUOT', 'EIO'].includes(code);
+    throw new PgsquashError(`cannot write ${file}: ${(error as Error).message.split(',')[0]}`, environment ? ExitCode.engineUnavailable : ExitCode.usage, [
+      `Nothing was written to ${target}. ${environment ? 'Free some space (or choose another -o), then run again.' : 'Check the path and its permissions.'}`,
+    ]);
+  }
 }
 
 function summary(result: BaselineResult, output: string) {
