@@ -94,7 +94,9 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
   let differences: Difference[] | null = null;
   if (options.verify !== false) {
     differences = await onCleanCluster(engine, replayed.catalog, prepared, options, async (target) =>
-      compareCatalogs(replayed.catalog, await applyBaseline(target, sql, prepared.replay, includeData, options.outputPath ?? 'baseline.sql')),
+      compareCatalogs(replayed.catalog, await applyBaseline(target, sql, prepared.replay, includeData, options.outputPath ?? 'baseline.sql'), {
+        ...(options.owners ? { owners: true } : {}),
+      }),
     );
   }
   const tVerified = performance.now();
@@ -215,9 +217,11 @@ export async function applyBaseline(engine: Engine, sql: string, options: Replay
     diagnostics: [],
     ignored: [],
   };
+  // The baseline stands in for the migrations, so it runs as they did: same settings, same role.
   const preludesOnly: ReplayOptions = {
     ...(options.preludes ? { preludes: options.preludes } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.role ? { role: options.role } : {}),
   };
   return (await replayAndIntrospect(engine, set, preludesOnly, includeData)).catalog;
 }

@@ -62,7 +62,7 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
       left = (await replayAndIntrospect(engine, prepared.set, prepared.replay, includeData)).catalog;
       leftLabel = `migrations in ${path.relative(process.cwd(), prepared.set.root) || '.'}`;
     } else {
-      left = await applyBaseline(engine, baselineSql!, preludesOnly, includeData, options.baseline!);
+      left = await applyBaseline(engine, baselineSql!, prepared.replay, includeData, options.baseline!);
       leftLabel = options.baseline!;
     }
     let differences: Difference[];
@@ -79,7 +79,7 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
       rightLabel = options.baseline!;
       // Roles the replay created stay in the cluster; the baseline must prove it creates them too.
       differences = await onCleanCluster(engine, left, prepared, options, async (target) =>
-        compareCatalogs(left, await applyBaseline(target, baselineSql!, preludesOnly, includeData, options.baseline!)),
+        compareCatalogs(left, await applyBaseline(target, baselineSql!, prepared.replay, includeData, options.baseline!)),
       );
     }
     return { left: leftLabel, right: rightLabel, engine: describeEngine(engine), differences, warnings };

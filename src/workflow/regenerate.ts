@@ -48,11 +48,10 @@ export async function regenerate(options: RegenerateOptions = {}): Promise<Regen
     baseline = await baselineOn(engine, prepared, { ...options, verify: true, outputPath: shown });
     if (baseline.differences?.length) throw driftError(baseline.differences);
     if (old !== undefined && old !== baseline.sql) {
-      const preludesOnly = { ...(prepared.replay.preludes ? { preludes: prepared.replay.preludes } : {}), ...(prepared.replay.settings ? { settings: prepared.replay.settings } : {}) };
       try {
         // Read without rows: a replay's now() defaults differ from the last one's, which is no change.
         const fresh = baseline.catalog;
-        changes = await onCleanCluster(engine, fresh, prepared, options, async (target) => compareCatalogs(await applyBaseline(target, old, preludesOnly, false, shown), fresh));
+        changes = await onCleanCluster(engine, fresh, prepared, options, async (target) => compareCatalogs(await applyBaseline(target, old, prepared.replay, false, shown), fresh));
       } catch (error) {
         if (!(error instanceof PgsquashError)) throw error;
         oldFailed = error.message;
