@@ -19,7 +19,8 @@ export async function fsyncPath(target: string): Promise<void> {
 }
 
 /** Writes `text` so the file holds either its old or its new content after a crash, never half. */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+/** `crashPoint` names a failpoint between the durable temp file and the rename (recovery tests). */
+export async function writeFileAtomic(file: string, text: string, crashPoint?: string): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const handle = await open(tmp, 'w', 0o644);
   try {
@@ -32,7 +33,7 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
     throw error;
   }
   await handle.close();
-  failpoint('manifest-written-before-rename');
+  if (crashPoint) failpoint(crashPoint);
   await rename(tmp, file);
   await fsyncPath(path.dirname(file));
 }

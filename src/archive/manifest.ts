@@ -55,7 +55,7 @@ export async function readManifest(legacyDir: string): Promise<Manifest> {
 }
 
 export async function writeManifest(legacyDir: string, manifest: Manifest): Promise<void> {
-  await writeFileAtomic(manifestPath(legacyDir), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFileAtomic(manifestPath(legacyDir), `${JSON.stringify(manifest, null, 2)}\n`, 'manifest-written-before-rename');
 }
 
 /** A journal is input like any other: its paths must stay inside their roots. */
