@@ -18,14 +18,24 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const holder = path.join(projectRoot, 'test/hardening/fixtures/lock-holder.ts');
 
-function contender(dir: string, goFile: string, holdMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
+/** A contender process; `ready` resolves once it waits for the go-file, `done` with its verdict. */
+function contender(dir: string, goFile: string, holdMs: number): { ready: Promise<void>; done: Promise<string> } {
+  let out = '';
+  let ready!: () => void;
+  const readyP = new Promise<void>((r) => (ready = r));
+  const done = new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', holder, dir, goFile, String(holdMs)], { cwd: projectRoot });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('READY')) ready();
+    });
     child.on('error', reject);
-    child.on('close', () => resolve(out.trim()));
+    child.on('close', () => {
+      ready();
+      resolve(out.replace('READY\n', '').trim());
+    });
   });
+  return { ready: readyP, done };
 }
 
 /** A lock file whose holder is gone: a pid that cannot exist on this host. */
@@ -41,11 +51,11 @@ describe('directory lock across processes', () => {
     const dir = mkdtempSync(path.join(scratch, 'race-'));
     if (stale) staleLock(dir);
     const go = path.join(dir, 'go');
-    const runs = Array.from({ length: 8 }, () => contender(dir, go, 1500));
+    const runs = Array.from({ length: 8 }, () => contender(dir, go, 1000));
     // Let every contender start (tsx takes a while), then release them at once.
-    await new Promise((r) => setTimeout(r, 5000));
+    await Promise.all(runs.map((r) => r.ready));
     writeFileSync(go, '');
-    const results = await Promise.all(runs);
+    const results = await Promise.all(runs.map((r) => r.done));
     const held = results.filter((r) => r.startsWith('ACQUIRED')).map((r) => r.split(' ').slice(1).map(Number) as [number, number, number]);
     expect(held.length, results.join('\n')).toBeGreaterThanOrEqual(1);
     held.sort((a, b) => a[1] - b[1]);
