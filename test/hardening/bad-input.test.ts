@@ -28,7 +28,7 @@ interface Case {
 }
 
 const fixtures = path.join(projectRoot, 'test/fixtures/bad');
-const cases = readdirSync(fixtures).sort();
+const cases = readdirSync(fixtures, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-hard-bad-'));
 // The postgres user must reach the clusters, and `nobody` the generated cases.
 chmodSync(scratch, 0o755);
@@ -86,6 +86,12 @@ describe.concurrent('bad input through the CLI: clear message, exit code, nothin
     const before = snapshotTree(root);
 
     check(await cli(['plan', 'migrations'], { cwd: root, env, ...as }), spec.plan, `${name}: plan`);
+    if (spec.plan.exit !== 0) {
+      // Machines get the same verdict as one JSON document on stdout.
+      const json = await cli(['plan', 'migrations', '--json'], { cwd: root, env, ...as });
+      expect(json.code).toBe(spec.plan.exit);
+      expect((JSON.parse(json.stdout) as { error: { exitCode: number; message: string } }).error).toMatchObject({ exitCode: spec.plan.exit });
+    }
     const replay = await cli(['replay', 'migrations'], { cwd: root, env, ...as });
     check(replay, spec.replay, `${name}: replay`);
     if (spec.replay.exit !== 0 && spec.baseline !== false) {
