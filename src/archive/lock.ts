@@ -4,6 +4,7 @@ import { link, open, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { pidAlive } from '../util/process.js';
 
 export const LOCK_NAME = '.pgsquash.lock';
 
@@ -91,12 +92,7 @@ function readHolder(file: string): LockInfo | undefined {
   }
 }
 
+/** A holder on another host cannot be checked, so it counts as alive. */
 function isAlive(holder: LockInfo): boolean {
-  if (holder.host !== os.hostname()) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return holder.host !== os.hostname() || pidAlive(holder.pid);
 }

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { failpoint } from '../util/failpoint.js';
 import { copyDurably, fsyncPath, sha256File } from './fsync.js';
-import { readManifest, writeManifest, type MoveRecord, type MovedFile } from './manifest.js';
+import { pidAlive } from '../util/process.js';
+import { MANIFEST_NAME, readManifest, writeManifest, type MoveRecord, type MovedFile } from './manifest.js';
 
 export interface MovePlanEntry {
   /** Absolute path of the file today. */
@@ -140,7 +141,18 @@ export async function recoverMoves(legacyDir: string): Promise<RecoverResult> {
     finished.push(record);
   }
   if (finished.length) await writeManifest(legacyDir, manifest);
+  await removeStaleManifestTemps(legacyDir);
   return { finished };
+}
+
+/** A run killed between writing the manifest's temp file and renaming it leaves the temp file. */
+async function removeStaleManifestTemps(legacyDir: string): Promise<void> {
+  if (!existsSync(legacyDir)) return;
+  const prefix = `${MANIFEST_NAME}.tmp-`;
+  for (const entry of await readdir(legacyDir)) {
+    const pid = entry.startsWith(prefix) ? Number(entry.slice(prefix.length)) : NaN;
+    if (Number.isInteger(pid) && !pidAlive(pid)) await rm(path.join(legacyDir, entry), { force: true });
+  }
 }
 
 /**

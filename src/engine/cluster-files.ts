@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { EngineUnavailableError } from '../errors.js';
 import type { PgBinaries } from './binaries.js';
+import { pidAlive } from '../util/process.js';
 
 const run = promisify(execFile);
 export const SUPERUSER = 'postgres';
@@ -142,15 +143,6 @@ async function removeStaleStaging(cacheRoot: string): Promise<void> {
   }
 }
 
-export function pidAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * initdb into `dataDir` (created here, or existing and empty), plus our pg_hba: the socket is

@@ -4,7 +4,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import { EngineUnavailableError } from '../errors.js';
 import { bundledBinDir, BUNDLED_MAJOR, systemMajors } from './binaries.js';
-import { pidAlive } from './cluster-files.js';
+import { pidAlive } from '../util/process.js';
 import { connectionUrl, createServerDatabase, readServerVersion, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
 import { redactError } from '../util/redact.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { resolveOutputPath } from '../util/paths.js';
 import { writeFileAtomic } from '../archive/fsync.js';
 import { PgsquashError } from '../errors.js';
 import { compareCatalogs, driftError, type Difference } from '../verify/index.js';
@@ -35,8 +36,9 @@ export interface RegenerateResult {
  * the old file is applied to a fresh database so the change can be told object by object.
  */
 export async function regenerate(options: RegenerateOptions = {}): Promise<RegenerateResult> {
-  const legacyDir = path.resolve(options.legacyDir ?? 'legacy');
-  const output = path.resolve(options.output ?? path.join('output', 'baseline.sql'));
+  const cwd = process.cwd();
+  const legacyDir = resolveOutputPath(options.legacyDir ?? 'legacy', { cwd, flag: '--legacy-dir' });
+  const output = resolveOutputPath(options.output ?? path.join('output', 'baseline.sql'), { cwd });
   const shown = path.relative(process.cwd(), output) || output;
   const prepared = await prepareLegacy(legacyDir, options.migrationsDir, options);
   const engine = await startEngine(prepared, options);

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { resolveOutputPath } from '../util/paths.js';
 import { acquireLock, applyMove, type Lock, planMove, readManifest, recoverMoves, type MovePlan, type MoveRecord } from '../archive/index.js';
 import { writeFileAtomic } from '../archive/fsync.js';
 import { gitTopLevel, stageRenames } from '../archive/git.js';
@@ -63,9 +64,11 @@ export interface SquashResult {
  * `recover` (or the next squash) finishes it.
  */
 export async function squash(dir: string, options: SquashOptions = {}): Promise<SquashResult | RecoveredOnly> {
-  const legacyDir = path.resolve(options.legacyDir ?? 'legacy');
-  const output = path.resolve(options.output ?? path.join('output', 'baseline.sql'));
-  const reportPath = options.reportPath === false ? undefined : path.resolve(options.reportPath ?? path.join(path.dirname(output), 'REPORT.md'));
+  const cwd = process.cwd();
+  const legacyDir = resolveOutputPath(options.legacyDir ?? 'legacy', { cwd, flag: '--legacy-dir' });
+  const output = resolveOutputPath(options.output ?? path.join('output', 'baseline.sql'), { cwd });
+  const reportPath =
+    options.reportPath === false ? undefined : options.reportPath ? resolveOutputPath(options.reportPath, { cwd, flag: '--report' }) : path.join(path.dirname(output), 'REPORT.md');
   const locks: Lock[] = [];
   try {
     if (!options.dryRun) {
