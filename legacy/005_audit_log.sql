@@ -1,0 +1,5 @@
+CREATE TABLE audit_log (
+    id bigserial PRIMARY KEY,
+    happened_at timestamptz DEFAULT now(),
+    payload json
+);
