@@ -210,6 +210,6 @@ function firstLines(error: unknown): string {
   const e = error as { stderr?: string; message?: string };
   const text = (e.stderr?.trim() || e.message || String(error)).split('\n');
   // a child's stack: keep the error line itself
-  const line = text.find((l) => /Error|error:|ERROR/.test(l)) ?? text[0] ?? '';
+  const line = text.find((l) => /^\w*Error: /.test(l)) ?? text.find((l) => /Error|error:|ERROR/.test(l)) ?? text[0] ?? '';
   return line.trim().slice(0, 300);
 }

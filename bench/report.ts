@@ -111,7 +111,7 @@ export function targets(cases: CaseSummary[], engineReadyMs: number | undefined)
 
 export function caseTable(cases: CaseSummary[]): string {
   const head =
-    '| case | files | objects | n | floor replay | pg_dump -s | migra | engine | replay | introspect | emit | verify | baseline | peak RSS | provenance (tracked ÷ plain replay) | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
+    '| case | files | objects | n | floor replay | pg_dump -s | migra | discover + engine | replay | introspect | emit | verify | baseline | peak RSS | provenance (tracked ÷ plain replay) | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
   const rows = cases.map(
     (c) =>
       `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${c.provenanceTimedOutMs !== undefined ? `stopped after ${sec(c.provenanceTimedOutMs)}` : c.provenanceRatio === undefined ? '–' : `${x(c.provenanceRatio)} (${sec(c.trackerMs)})`} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
