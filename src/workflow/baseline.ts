@@ -217,11 +217,13 @@ export async function applyBaseline(engine: Engine, sql: string, options: Replay
     diagnostics: [],
     ignored: [],
   };
-  // The baseline stands in for the migrations, so it runs as they did: same settings, same role.
+  // The baseline stands in for the migrations, so it runs as they did: same settings, same role,
+  // and beside the runner's own history table, which migrations may alter.
   const preludesOnly: ReplayOptions = {
     ...(options.preludes ? { preludes: options.preludes } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.role ? { role: options.role } : {}),
+    ...(options.historyTable ? { historyTable: options.historyTable } : {}),
   };
   return (await replayAndIntrospect(engine, set, preludesOnly, includeData)).catalog;
 }
