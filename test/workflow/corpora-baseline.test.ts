@@ -2,52 +2,21 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBaseline } from '../../src/workflow/baseline.js';
 import type { PipelineOptions } from '../../src/workflow/options.js';
-import { corporaRoot, haveCorpora, projectRoot } from '../helpers/paths.js';
+import { corpora } from '../../bench/corpora.js';
+import { corporaRoot, haveCorpora } from '../helpers/paths.js';
 
 if (!haveCorpora) console.warn(`corpus tier skipped: ${corporaRoot} not found (the shared corpora live beside the project)`);
 
 const corpus = (...parts: string[]) => path.join(corporaRoot, ...parts);
 
-/** What each corpus's SOURCE.md says its runner provides, as pgsquash options. */
-/**
- * `volatileRows`: seed rows hold values the replay produced from now() (kept as produced, so they
- * differ run to run); for those, the schema part must still be byte-identical.
- */
-const cases: { name: string; dir: string; options: PipelineOptions; volatileRows?: boolean }[] = [
-  { name: 'crates-io (diesel)', dir: 'crates-io/migrations', options: {} },
-  { name: 'langfuse (Prisma)', dir: 'langfuse/migrations', options: {}, volatileRows: true },
-  { name: 'marquez (Flyway)', dir: 'marquez/migrations', options: {} },
-  { name: 'harness (maragudk/migrate)', dir: 'harness/migrations', options: { historyTable: 'maragudk-migrate' }, volatileRows: true },
-  {
-    name: 'supabase-auth (pop, Go templates)',
-    dir: 'supabase-auth/migrations',
-    options: {
-      preludes: [path.join(projectRoot, 'test/fixtures/replay/preludes/supabase-auth-schema.sql')],
-      vars: { Namespace: 'auth' },
-      settings: { search_path: 'auth' },
-      historyTable: 'pop',
-    },
-  },
-  {
-    name: 'supabase-storage tenant (postgres-migrations, runner settings)',
-    dir: 'supabase-storage/migrations/tenant',
-    options: {
-      settings: {
-        search_path: 'storage, public, extensions',
-        'storage.install_roles': 'true',
-        'storage.multitenant': 'false',
-        'storage.anon_role': 'anon',
-        'storage.authenticated_role': 'authenticated',
-        'storage.service_role': 'service_role',
-        'storage.super_user': 'postgres',
-        'storage.iceberg_default_shard': '',
-        'storage.iceberg_shards': '{}',
-        'storage.vector_bucket_provider': '',
-      },
-    },
-  },
-  { name: 'chatbot-ui (Supabase preset, pgvector on PGlite, http stub)', dir: 'chatbot-ui/migrations', options: { preset: 'supabase' }, volatileRows: true },
-];
+/** Seed rows here hold values the replay produced from now(): kept as produced, so they differ run to run. */
+const volatile = new Set(['langfuse', 'harness', 'chatbot-ui']);
+
+/** The runner settings each corpus's SOURCE.md describes (one list, shared with the benchmarks). */
+const cases: { name: string; dir: string; options: PipelineOptions; volatileRows: boolean }[] = [
+  ...corpora,
+  { name: 'chatbot-ui', dir: 'chatbot-ui/migrations', options: { preset: 'supabase' } },
+].map((c) => ({ ...c, volatileRows: volatile.has(c.name) }));
 
 const DATA_HEADING = '\n-- Reference data';
 const schemaPart = (sql: string) => sql.slice(0, sql.indexOf(DATA_HEADING) === -1 ? undefined : sql.indexOf(DATA_HEADING));
