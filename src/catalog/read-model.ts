@@ -4,6 +4,7 @@ import { columnAddressesQuery, edgesQuery, partsQuery } from './queries/dependen
 import { identitiesQuery, privilegesQuery } from './queries/identities.js';
 import type { KindRow } from './kinds/types.js';
 import { introspectors } from './registry.js';
+import { identify, Placeholders } from './identify.js';
 
 export interface CatalogRead {
   /** Every covered object, with dependencies, sorted by id. */
@@ -16,38 +17,45 @@ export interface CatalogRead {
 
 /** Reads the model, the guard's enumeration, and the dependencies between model objects. */
 export async function readCatalog(client: pg.Client, version: number): Promise<CatalogRead> {
+  const rows: KindRow[] = [];
+  for (const kind of introspectors) for (const row of (await client.query<KindRow>(kind.query(version))).rows) rows.push(row);
+  const enumerated = (await client.query<{ a: string }>(identitiesQuery(version))).rows.map((r) => r.a);
+  const privileges = (await client.query<{ id: string }>(privilegesQuery())).rows;
+  const columns = (await client.query<{ a: string }>(columnAddressesQuery)).rows.map((r) => r.a);
+
+  const placeholders = new Placeholders();
+  for (const row of rows) placeholders.collect(row as unknown as Record<string, unknown>);
+  placeholders.collect(privileges);
+  const ids = await identify(client, new Set([...placeholders.addresses, ...enumerated, ...columns]));
+  placeholders.resolve(ids);
+
   const objects: AnyObject[] = [];
   const preinstalled: string[] = [];
-  for (const kind of introspectors) {
-    const { rows } = await client.query<KindRow>(kind.query(version));
-    for (const row of rows) {
-      if (row.preinstalled) preinstalled.push(row.id);
-      objects.push({
-        id: row.id,
-        kind: row.kind,
-        schema: row.schema,
-        name: row.name,
-        parent: row.parent,
-        owner: row.owner,
-        def: row.def,
-        deps: [],
-        covers: [...(row.covers ?? [])].sort(),
-      } as AnyObject);
-    }
+  for (const row of rows) {
+    if (row.preinstalled) preinstalled.push(row.id);
+    objects.push({
+      id: row.id,
+      kind: row.kind,
+      schema: row.schema,
+      name: row.name,
+      parent: row.parent,
+      owner: row.owner,
+      def: row.def,
+      deps: [],
+      covers: [...(row.covers ?? [])].sort(),
+    } as AnyObject);
   }
-  const enumerated = await client.query<{ id: string; a: string }>(identitiesQuery(version));
-  const privileges = await client.query<{ id: string }>(privilegesQuery());
-  const columns = await client.query<{ id: string; a: string }>(columnAddressesQuery);
   const idAt = new Map<string, string>();
-  for (const r of enumerated.rows) idAt.set(r.a, r.id);
-  for (const r of columns.rows) idAt.set(r.a, r.id);
+  for (const a of [...enumerated, ...columns]) idAt.set(a, ids.get(a)!);
   await attachDependencies(client, objects, idAt);
   return {
     objects: sortObjects(objects),
     preinstalled,
-    identities: [...enumerated.rows.map((r) => r.id), ...privileges.rows.map((r) => r.id)],
+    identities: [...sortIds(enumerated.map((a) => ids.get(a)!)), ...sortIds(privileges.map((r) => r.id))],
   };
 }
+
+const sortIds = (ids: string[]) => ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
 /**
  * Maps every pg_depend edge onto model objects: an address resolves to the object enumerated
@@ -63,7 +71,15 @@ async function attachDependencies(client: pg.Client, objects: AnyObject[], idAt:
   }
   const partOf = new Map<string, string>();
   for (const r of (await client.query<{ a: string; b: string }>(partsQuery)).rows) partOf.set(r.a, r.b);
+  // many edges share an end (a table, a column): each address is resolved once
+  const resolved = new Map<string, AnyObject | undefined>();
   const resolve = (start: string): AnyObject | undefined => {
+    if (resolved.has(start)) return resolved.get(start);
+    const o = follow(start);
+    resolved.set(start, o);
+    return o;
+  };
+  const follow = (start: string): AnyObject | undefined => {
     let a: string | undefined = start;
     for (let hops = 0; a !== undefined && hops < 8; hops++) {
       const id = idAt.get(a);

@@ -4,9 +4,19 @@
  * with `pg_catalog.` explicitly.
  */
 
-/** The model id of a catalog address: `pg_identify_object` type and identity. */
+/**
+ * The model id of a catalog address (`pg_identify_object` type and identity), as a placeholder
+ * that read-model.ts replaces once every query has run: each address is identified once, in one
+ * query (identify.ts), however many rows name it. It may stand inside a concatenation; a NULL
+ * address gives NULL, as the function would.
+ */
 export function idOf(classid: string, objid: string, subid = '0'): string {
-  return `(SELECT i.type || ' ' || i.identity FROM pg_catalog.pg_identify_object(${classid}, ${objid}, ${subid}) i)`;
+  return `(E'\\x01' || ${address(classid, objid, subid)} || E'\\x02')`;
+}
+
+/** A catalog address as text, `classid/objid/objsubid`. */
+export function address(classid: string, objid: string, subid: string): string {
+  return `${classid}::pg_catalog.oid::text || '/' || ${objid}::pg_catalog.oid::text || '/' || ${subid}::text`;
 }
 
 export function cls(catalog: string): string {

@@ -1,11 +1,10 @@
-import { cls, idOf } from './common.js';
+import { address, cls } from './common.js';
 
 /**
  * Dependencies are resolved in TypeScript from raw catalog addresses (`classid/objid/objsubid`):
  * plain scans, no joins, so the time stays linear and does not hang on the planner's view of
  * pg_depend (statistics are stale right after a replay: autovacuum has not run).
  */
-const address = (c: string, o: string, s: string) => `${c}::pg_catalog.oid::text || '/' || ${o}::text || '/' || ${s}::text`;
 
 /**
  * Part-of edges: an internal part (array or row type, a constraint's index, a view's `_RETURN`
@@ -33,10 +32,9 @@ SELECT ${address('d.classid', 'd.objid', 'd.objsubid')} AS a, ${address('d.refcl
 FROM pg_catalog.pg_depend d
 WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 AND d.refobjid >= 16384`;
 
-/** Addresses and ids of table columns (the guard's enumeration has whole objects only). */
+/** Addresses of table columns (the guard's enumeration has whole objects only). */
 export const columnAddressesQuery = `
-SELECT ${idOf(cls('pg_class'), 'a.attrelid', 'a.attnum')} AS id, ${address(cls('pg_class'), 'a.attrelid', 'a.attnum')} AS a
+SELECT ${address(cls('pg_class'), 'a.attrelid', 'a.attnum')} AS a
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 WHERE c.oid >= 16384 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped`;
 
-export { address };

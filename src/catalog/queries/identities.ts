@@ -1,5 +1,4 @@
-import { cls, idOf } from './common.js';
-import { address } from './dependencies.js';
+import { address, cls, idOf } from './common.js';
 
 /**
  * Catalogs whose rows are database objects a migration can create. The completeness guard takes
@@ -59,9 +58,8 @@ export function identitiesQuery(v: number): string {
   );
   return `
 WITH o AS (${parts.join('\n  UNION ALL ')})
-SELECT ${idOf('o.classid', 'o.objid')} AS id, ${address('o.classid', 'o.objid', '0')} AS a FROM o
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))
-ORDER BY 1`;
+SELECT ${address('o.classid', 'o.objid', '0')} AS a FROM o
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))`;
 }
 
 /** Catalogs with an ACL column: (catalog, acl column, sub-object column or null). */
@@ -98,8 +96,7 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = 
   -- initdb objects without recorded initial privileges (information_schema) are left alone, but
   -- for the public schema, whose ACL migrations often change
   AND (o.objid >= 16384 OR (o.classid = ${cls('pg_namespace')} AND o.objid = 'public'::pg_catalog.regnamespace)
-    OR EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = o.classid AND ip.objoid = o.objid AND ip.objsubid = o.objsubid))
-ORDER BY 1`;
+    OR EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = o.classid AND ip.objoid = o.objid AND ip.objsubid = o.objsubid))`;
 }
 
 /** The guard identity of an object's privileges. */
