@@ -2,7 +2,7 @@ import type { AnyObject, Catalog, ModelObject, ObjectKind } from '../catalog/mod
 import { dataSection } from './data.js';
 import { inlineElements, orderSteps } from './order.js';
 import { emitterFor } from './registry.js';
-import type { EmitContext, KindEmitter, SortKey, Step } from './step.js';
+import { groupRank, type EmitContext, type KindEmitter, type SortKey, type Step } from './step.js';
 import { dropThenCreate } from './kinds/basics.js';
 
 export interface HeaderInfo {
@@ -73,12 +73,12 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
   const out: string[] = [headerText(header, catalog, options)];
   const drops = dropStatements(catalog.removed);
   if (drops.length) out.push('-- Objects the migrations dropped from the pre-existing database', ...drops);
-  let schema: string | undefined;
+  let heading: string | undefined;
   for (const s of ordered) {
     if (s.section !== 'schema') continue;
-    if (s.key[0] !== schema) {
-      schema = s.key[0];
-      out.push(`-- Schema ${schema || '(none)'}`);
+    if (sectionHeading(s) !== heading) {
+      heading = sectionHeading(s);
+      out.push(heading);
     }
     out.push(s.sql);
   }
@@ -86,6 +86,16 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
   const post = ordered.filter((s) => s.section === 'post');
   if (post.length) out.push('-- After the data', ...post.map((s) => s.sql));
   return `${out.join('\n\n')}\n`;
+}
+
+/**
+ * The comment above each run of steps: their schema, or for objects in none, roles (the only
+ * schema-less steps ranked as a schema) apart from the database's own objects (settings,
+ * event triggers, publications, database privileges, global default privileges).
+ */
+function sectionHeading(s: Step): string {
+  if (s.key[0] !== '') return `-- Schema ${s.key[0]}`;
+  return s.key[1] === groupRank.schema ? '-- Cluster-wide: roles' : '-- Database-wide: objects outside any schema';
 }
 
 const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];

@@ -92,6 +92,12 @@ for (const major of ['17', '15'] as const) {
       expect(baseline).not.toContain('not-carried');
       expect(baseline).toContain('pg_catalog.current_database()');
       expect(baseline).not.toContain(replayed.db.name);
+      // Objects in no schema are headed by what they are: the roles, then the database's own.
+      const headings = baseline.split('\n').filter((l) => /^-- (Schema|Cluster-wide|Database-wide)/.test(l));
+      expect(headings[0]).toBe('-- Cluster-wide: roles');
+      expect(baseline.indexOf('-- Cluster-wide: roles')).toBeLessThan(baseline.indexOf('CREATE ROLE sq_app;'));
+      expect(headings).toContain('-- Database-wide: objects outside any schema');
+      expect(headings.filter((h) => h.startsWith('-- Schema')).every((h) => /^-- Schema \S+$/.test(h))).toBe(true);
       const first = await rebuild(target, baseline);
       // Same server again: the roles exist now. Compared against the first fresh snapshot, since
       // this database's own snapshot already lists them.
