@@ -53,17 +53,17 @@ async function specs(): Promise<CaseSpec[]> {
     return { name: `wide ${tables.toLocaleString('en')} tables`, group: 'wide', dir: set.dir, options: {}, reps: 1, generated: set.counts, ...extra };
   };
   const list: CaseSpec[] = quick
-    ? [await history(100, 3, { provenance: 3 }), await history(1000, 3, { migra: true, provenance: 3 }), await wide(1000, { headToHead: 3 })]
+    ? [await history(100, 3, { provenance: 3, provenanceLimitMs: 60_000 }), await history(1000, 3, { migra: true, provenance: 3, provenanceLimitMs: 90_000 }), await wide(1000, { headToHead: 3 })]
     : [
-        await history(100, 5, { provenance: 5 }),
-        await history(1000, 5, { migra: true, provenance: 3 }),
-        await history(10000, 3, { minReps: 1, budgetMs: 3 * 60_000, migra: true, provenance: 1, provenanceLimitMs: 150_000 }),
+        await history(100, 5, { provenance: 5, provenanceLimitMs: 60_000 }),
+        await history(1000, 5, { migra: true, provenance: 3, provenanceLimitMs: 90_000 }),
+        await history(10000, 3, { minReps: 1, budgetMs: 3 * 60_000, migra: true, provenance: 1, provenanceLimitMs: 120_000 }),
         await wide(10000, { headToHead: 5 }),
       ];
   if (!quick) {
     const { present, skipped } = availableCorpora();
     skipped.forEach((s) => log(`bench: ${s}`));
-    for (const c of present) list.push({ name: c.name, group: 'corpus', dir: path.join(corporaRoot, c.dir), options: c.options, reps: 3, provenance: 1 });
+    for (const c of present) list.push({ name: c.name, group: 'corpus', dir: path.join(corporaRoot, c.dir), options: c.options, reps: 3, provenance: 1, provenanceLimitMs: 60_000 });
   }
   return only ? list.filter((c) => c.name.includes(only)) : list;
 }
