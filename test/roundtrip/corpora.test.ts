@@ -10,18 +10,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { introspect, snapshot } from '../../src/catalog/index.js';
 import { discover } from '../../src/discover/index.js';
 import { emitBaseline } from '../../src/emit/index.js';
-import { createEngine, type Engine } from '../../src/engine/index.js';
+import { createEngine, type Database, type Engine } from '../../src/engine/index.js';
+import { hasClusterObjects } from '../../src/workflow/baseline.js';
 import { replay, type ReplayOptions } from '../../src/replay/index.js';
 import { compareCatalogs } from '../../src/verify/index.js';
 import { pgDump, psqlFile } from '../helpers/oracle.js';
+import { corpora as benchCorpora } from '../../bench/corpora.js';
 import { corporaRoot, haveCorpora, havePg15, PG15_BIN } from '../helpers/paths.js';
 
-const corpora: { name: string; dir: string; options?: ReplayOptions }[] = [
-  { name: 'crates-io', dir: 'crates-io/migrations' },
-  { name: 'langfuse', dir: 'langfuse/migrations' },
-  { name: 'marquez', dir: 'marquez/migrations' },
-  { name: 'harness', dir: 'harness/migrations', options: { historyTable: 'maragudk-migrate' } },
-];
+/**
+ * Every corpus that replays on plain Postgres, with its runner settings (the list the benchmarks
+ * use) — but supabase-storage's tenant set: it grants to one table in several statements, and the
+ * baseline emits those grants in grantee order, so the table's ACL array holds the same entries in
+ * another order and pg_dump prints the GRANT lines in another order (a known gap; the model compare,
+ * which treats an ACL as a set, passes it in test/workflow/corpora-baseline.test.ts).
+ */
+const ACL_ORDER_GAP = 'supabase-storage (tenant)';
+const corpora: { name: string; dir: string; options?: ReplayOptions }[] = benchCorpora.filter((c) => c.name !== ACL_ORDER_GAP);
 
 const figures: string[] = [];
 
@@ -39,7 +44,8 @@ describe.skipIf(!haveCorpora || !havePg15)(`corpus baselines (${corporaRoot}, Po
     it(`${c.name}: the baseline rebuilds the replayed database`, async () => {
       const set = await discover(path.join(corporaRoot, c.dir));
       const source = await engine.createDatabase('corpus');
-      const target = await engine.createDatabase('corpus');
+      let targetEngine: Engine | undefined;
+      let target: Database | undefined;
       const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-corpus-'));
       try {
         const a = await source.connect();
@@ -55,6 +61,9 @@ describe.skipIf(!haveCorpora || !havePg15)(`corpus baselines (${corporaRoot}, Po
         const file = path.join(dir, 'baseline.sql');
         writeFileSync(file, baseline);
 
+        // Roles are cluster-wide: after the replay this cluster has them, so rebuild on a fresh one.
+        if (hasClusterObjects(replayed)) targetEngine = await createEngine({ kind: 'embedded', pgBin: PG15_BIN });
+        target = await (targetEngine ?? engine).createDatabase('corpus');
         const b = await target.connect();
         const targetBefore = await snapshot(b);
         await psqlFile(target, file);
@@ -68,7 +77,8 @@ describe.skipIf(!haveCorpora || !havePg15)(`corpus baselines (${corporaRoot}, Po
       } finally {
         rmSync(dir, { recursive: true, force: true });
         await source.drop();
-        await target.drop();
+        await target?.drop();
+        await targetEngine?.close();
       }
     });
   }
