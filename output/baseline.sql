@@ -6,7 +6,7 @@
 
 SET check_function_bodies = off;
 
--- Schema (none)
+-- Cluster-wide: roles
 
 -- Role saas_readonly: its password, if any, is not carried.
 DO $pgsquash$ BEGIN

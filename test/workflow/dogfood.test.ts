@@ -1,6 +1,7 @@
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildBaseline } from '../../src/workflow/baseline.js';
 import { projectRoot } from '../helpers/paths.js';
 import { runSourceCli, tempProject, tree } from './helpers.js';
 
@@ -23,6 +24,11 @@ describe('dogfood: the bundled example squashed into the repo', () => {
       expect(r.stdout).toMatch(/full: replaying legacy and applying output\/baseline\.sql build the same database/);
     },
   );
+
+  it('output/baseline.sql is byte for byte what `pgsquash baseline legacy` emits today', async () => {
+    const rebuilt = await buildBaseline(path.join(projectRoot, 'legacy'), { preset: 'none', verify: false });
+    expect(rebuilt.sql).toBe(readFileSync(repoBaseline, 'utf8'));
+  });
 
   it('the same squash on a copy of the example, then check --full, passes (the mechanism the repo relies on)', async () => {
     const copy = path.join(p.root, 'examples/saas/migrations');
