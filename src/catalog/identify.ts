@@ -1,20 +1,45 @@
-import type pg from 'pg';
+import pg from 'pg';
 
 /**
- * Model ids are `pg_identify_object` type and identity. Calling it per object and per mention
- * (a column names its table, a constraint its table and index) dominated introspection at scale,
- * so queries return catalog addresses in a placeholder (`idOf` in queries/common.ts) and each
- * distinct address is identified once, in one set-based query, then substituted here.
+ * Model ids are `pg_identify_object` type and identity. Calling it per mention (a column names its
+ * table, a constraint its table and index) dominated introspection at scale, so an object
+ * identifies itself once (`selfId`) and mentions are address placeholders (`idOf`), substituted
+ * here from those ids, or from one set-based query for addresses no object row identified.
  */
 const PLACEHOLDER = /\x01(\d+\/\d+\/-?\d+)\x02/g;
 const WHOLE = /^\x01\d+\/\d+\/-?\d+\x02$/;
+const JSON_OID = 114;
+/** Row fields (besides json ones) that take ids: a kind row's own, its parent, what it covers. */
+const ROW_FIELDS = ['id', 'parent', 'covers'] as const;
 
 /** Where placeholders stand in query results, so they are substituted without a second walk. */
 export class Placeholders {
   readonly addresses = new Set<string>();
   private readonly slots: { holder: Record<string, unknown> | unknown[]; key: string | number; text: string }[] = [];
 
-  /** Records the placeholders anywhere in `value` (rows, arrays, json objects). */
+  /**
+   * Type parsers for the queries: json values are parsed as usual, and only those whose text holds
+   * a placeholder are walked, so the many definitions without one cost nothing more.
+   */
+  readonly types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === JSON_OID ? (raw: string) => this.json(raw) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+
+  private json(raw: string): unknown {
+    const value: unknown = JSON.parse(raw);
+    // json text escapes the placeholder's control characters
+    if (raw.includes('\\u0001') && value !== null && typeof value === 'object') this.collect(value as Record<string, unknown>);
+    return value;
+  }
+
+  /** Records the placeholders in a row's own fields that may hold them (json ones are parsed already). */
+  collectRow(row: { id?: unknown; parent?: unknown; covers?: unknown }): void {
+    const r = row as Record<string, unknown>;
+    for (const k of ROW_FIELDS) if (typeof r[k] === 'string' || Array.isArray(r[k])) this.visit(r, k, r[k]);
+  }
+
+  /** Records the placeholders anywhere in `value` (arrays, json objects). */
   collect(value: Record<string, unknown> | unknown[]): void {
     if (Array.isArray(value)) for (let i = 0; i < value.length; i++) this.visit(value, i, value[i]);
     else for (const k in value) this.visit(value, k, value[k]);

@@ -17,16 +17,22 @@ export interface CatalogRead {
 
 /** Reads the model, the guard's enumeration, and the dependencies between model objects. */
 export async function readCatalog(client: pg.Client, version: number): Promise<CatalogRead> {
-  const rows: KindRow[] = [];
-  for (const kind of introspectors) for (const row of (await client.query<KindRow>(kind.query(version))).rows) rows.push(row);
-  const enumerated = (await client.query<{ a: string }>(identitiesQuery(version))).rows.map((r) => r.a);
-  const privileges = (await client.query<{ id: string }>(privilegesQuery())).rows;
-  const columns = (await client.query<{ a: string }>(columnAddressesQuery)).rows.map((r) => r.a);
-
   const placeholders = new Placeholders();
-  for (const row of rows) placeholders.collect(row as unknown as Record<string, unknown>);
-  placeholders.collect(privileges);
-  const ids = await identify(client, new Set([...placeholders.addresses, ...enumerated, ...columns]));
+  const query = async <R extends object>(text: string) => (await client.query<R>({ text, types: placeholders.types })).rows;
+  const rows: KindRow[] = [];
+  for (const kind of introspectors) for (const row of await query<KindRow>(kind.query(version))) rows.push(row);
+  const enumerated = (await query<{ a: string }>(identitiesQuery(version))).map((r) => r.a);
+  const privileges = await query<{ id: string }>(privilegesQuery());
+  const columns = (await query<{ a: string }>(columnAddressesQuery)).map((r) => r.a);
+
+  const ids = new Map<string, string | null>();
+  for (const row of rows) {
+    if (row.a !== undefined) ids.set(row.a, row.id);
+    placeholders.collectRow(row);
+  }
+  for (const row of privileges) placeholders.collectRow(row);
+  const unknown = new Set([...placeholders.addresses, ...enumerated, ...columns].filter((a) => !ids.has(a)));
+  for (const [a, id] of await identify(client, unknown)) ids.set(a, id);
   placeholders.resolve(ids);
 
   const objects: AnyObject[] = [];

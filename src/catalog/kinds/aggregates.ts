@@ -1,4 +1,4 @@
-import { cls, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 const modify = `CASE %s WHEN 'r' THEN 'READ_ONLY' WHEN 's' THEN 'SHAREABLE' WHEN 'w' THEN 'READ_WRITE' END`;
@@ -15,7 +15,7 @@ const fn = (option: string, column: string) => `CASE WHEN ${column} <> 0 THEN '$
 export const aggregates: KindIntrospector = {
   name: 'aggregate',
   query: () => `
-SELECT ${idOf(cls('pg_proc'), 'p.oid')} AS id, 'aggregate' AS kind, n.nspname AS schema,
+SELECT ${selfId(cls('pg_proc'), 'p.oid')}, 'aggregate' AS kind, n.nspname AS schema,
   p.oid::pg_catalog.regprocedure::text AS name, NULL AS parent, ${ownerOf('p.proowner')} AS owner,
   pg_catalog.json_build_object('qname', p.oid::pg_catalog.regprocedure::text,
     'definition', pg_catalog.format(E'CREATE AGGREGATE %I.%I(%s) (\\n    %s\\n)', n.nspname, p.proname,

@@ -1,4 +1,4 @@
-import { cls, idOf } from '../queries/common.js';
+import { cls, selfId } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { KindIntrospector } from './types.js';
 export const roles: KindIntrospector = {
   name: 'role',
   query: (v) => `
-SELECT ${idOf(cls('pg_authid'), 'r.oid')} AS id, 'role' AS kind, '' AS schema, r.rolname AS name, NULL AS parent, NULL AS owner,
+SELECT ${selfId(cls('pg_authid'), 'r.oid')}, 'role' AS kind, '' AS schema, r.rolname AS name, NULL AS parent, NULL AS owner,
   pg_catalog.json_build_object('name', pg_catalog.quote_ident(r.rolname), 'superuser', r.rolsuper, 'inherit', r.rolinherit,
     'createRole', r.rolcreaterole, 'createDb', r.rolcreatedb, 'login', r.rolcanlogin, 'replication', r.rolreplication,
     'bypassRls', r.rolbypassrls, 'connectionLimit', r.rolconnlimit,

@@ -1,10 +1,10 @@
-import { cls, idOf, notExtensionMember, ownerOf } from '../queries/common.js';
+import { cls, idOf, notExtensionMember, ownerOf, selfId } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 export const eventTriggers: KindIntrospector = {
   name: 'eventTrigger',
   query: () => `
-SELECT ${idOf(cls('pg_event_trigger'), 'et.oid')} AS id, 'eventTrigger' AS kind, '' AS schema, et.evtname AS name,
+SELECT ${selfId(cls('pg_event_trigger'), 'et.oid')}, 'eventTrigger' AS kind, '' AS schema, et.evtname AS name,
   NULL AS parent, ${ownerOf('et.evtowner')} AS owner,
   pg_catalog.json_build_object('name', pg_catalog.quote_ident(et.evtname), 'event', et.evtevent,
     'function', et.evtfoid::pg_catalog.regproc::text,
@@ -20,7 +20,7 @@ ORDER BY et.evtname`,
 export const publications: KindIntrospector = {
   name: 'publication',
   query: (v) => `
-SELECT ${idOf(cls('pg_publication'), 'p.oid')} AS id, 'publication' AS kind, '' AS schema, p.pubname AS name,
+SELECT ${selfId(cls('pg_publication'), 'p.oid')}, 'publication' AS kind, '' AS schema, p.pubname AS name,
   NULL AS parent, ${ownerOf('p.pubowner')} AS owner,
   pg_catalog.json_build_object('name', pg_catalog.quote_ident(p.pubname), 'allTables', p.puballtables,
     'publish', pg_catalog.array_to_string(ARRAY[CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,

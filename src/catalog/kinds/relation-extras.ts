@@ -1,11 +1,11 @@
-import { cls, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, idOf, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 /** Rules on tables and views; a view's `_RETURN` rule is the view itself. */
 export const rules: KindIntrospector = {
   name: 'rule',
   query: () => `
-SELECT ${idOf(cls('pg_rewrite'), 'r.oid')} AS id, 'rule' AS kind, n.nspname AS schema, c.relname || '.' || r.rulename AS name,
+SELECT ${selfId(cls('pg_rewrite'), 'r.oid')}, 'rule' AS kind, n.nspname AS schema, c.relname || '.' || r.rulename AS name,
   ${idOf(cls('pg_class'), 'c.oid')} AS parent, NULL AS owner,
   pg_catalog.json_build_object('table', c.oid::pg_catalog.regclass::text, 'name', pg_catalog.quote_ident(r.rulename),
     'definition', pg_catalog.pg_get_ruledef(r.oid), 'enabled', r.ev_enabled) AS def,
@@ -19,7 +19,7 @@ ORDER BY n.nspname, c.relname, r.rulename`,
 export const statistics: KindIntrospector = {
   name: 'statistics',
   query: (v) => `
-SELECT ${idOf(cls('pg_statistic_ext'), 's.oid')} AS id, 'statistics' AS kind, n.nspname AS schema, c.relname || '.' || s.stxname AS name,
+SELECT ${selfId(cls('pg_statistic_ext'), 's.oid')}, 'statistics' AS kind, n.nspname AS schema, c.relname || '.' || s.stxname AS name,
   ${idOf(cls('pg_class'), 'c.oid')} AS parent, ${ownerOf('s.stxowner')} AS owner,
   pg_catalog.json_build_object('table', c.oid::pg_catalog.regclass::text,
     'qname', pg_catalog.format('%I.%I', sn.nspname, s.stxname),

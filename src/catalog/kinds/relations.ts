@@ -1,8 +1,8 @@
-import { cls, collationIfNotDefault, idOf, notExtensionMember, ownerOf, sequenceOptionsJson, userSchema } from '../queries/common.js';
+import { cls, collationIfNotDefault, idOf, notExtensionMember, ownerOf, selfId, sequenceOptionsJson, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 const relHead = (kind: string) => `
-SELECT ${idOf(cls('pg_class'), 'c.oid')} AS id, '${kind}' AS kind, n.nspname AS schema, c.relname AS name,
+SELECT ${selfId(cls('pg_class'), 'c.oid')}, '${kind}' AS kind, n.nspname AS schema, c.relname AS name,
   NULL AS parent, ${ownerOf('c.relowner')} AS owner,`;
 const relWhere = `${userSchema('n.nspname')} AND ${notExtensionMember('pg_class', 'c.oid')}`;
 /** Storage parameters rendered `name='value'`, as CREATE ... WITH takes them. */
@@ -52,7 +52,7 @@ ORDER BY n.nspname, c.relname`,
 export const columns: KindIntrospector = {
   name: 'column',
   query: (v) => `
-SELECT ${idOf(cls('pg_class'), 'c.oid', 'a.attnum')} AS id, 'column' AS kind, n.nspname AS schema,
+SELECT ${selfId(cls('pg_class'), 'c.oid', 'a.attnum')}, 'column' AS kind, n.nspname AS schema,
   c.relname || '.' || a.attname AS name, ${idOf(cls('pg_class'), 'c.oid')} AS parent, NULL AS owner,
   pg_catalog.json_build_object('table', c.oid::pg_catalog.regclass::text, 'name', pg_catalog.quote_ident(a.attname),
     'position', pg_catalog.row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum),
@@ -85,7 +85,7 @@ ORDER BY n.nspname, c.relname, a.attnum`,
 export const constraints: KindIntrospector = {
   name: 'constraint',
   query: () => `
-SELECT ${idOf(cls('pg_constraint'), 'k.oid')} AS id, 'constraint' AS kind, n.nspname AS schema,
+SELECT ${selfId(cls('pg_constraint'), 'k.oid')}, 'constraint' AS kind, n.nspname AS schema,
   c.relname || '.' || k.conname AS name, ${idOf(cls('pg_class'), 'c.oid')} AS parent, NULL AS owner,
   pg_catalog.json_build_object('table', c.oid::pg_catalog.regclass::text, 'name', pg_catalog.quote_ident(k.conname),
     'type', k.contype, 'definition', pg_catalog.pg_get_constraintdef(k.oid), 'validated', k.convalidated,
@@ -102,7 +102,7 @@ ORDER BY n.nspname, c.relname, k.conname`,
 export const indexes: KindIntrospector = {
   name: 'index',
   query: () => `
-SELECT ${idOf(cls('pg_class'), 'c.oid')} AS id, 'index' AS kind, n.nspname AS schema,
+SELECT ${selfId(cls('pg_class'), 'c.oid')}, 'index' AS kind, n.nspname AS schema,
   tc.relname || '.' || c.relname AS name, ${idOf(cls('pg_class'), 'tc.oid')} AS parent, NULL AS owner,
   pg_catalog.json_build_object('table', tc.oid::pg_catalog.regclass::text, 'qname', c.oid::pg_catalog.regclass::text,
     'definition', pg_catalog.pg_get_indexdef(c.oid),

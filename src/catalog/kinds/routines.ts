@@ -1,11 +1,11 @@
-import { cls, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, idOf, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 /** Functions and procedures; aggregates are a kind of their own (pg_get_functiondef rejects them). */
 export const functions: KindIntrospector = {
   name: 'function',
   query: () => `
-SELECT ${idOf(cls('pg_proc'), 'p.oid')} AS id, 'function' AS kind, n.nspname AS schema,
+SELECT ${selfId(cls('pg_proc'), 'p.oid')}, 'function' AS kind, n.nspname AS schema,
   p.oid::pg_catalog.regprocedure::text AS name, NULL AS parent, ${ownerOf('p.proowner')} AS owner,
   pg_catalog.json_build_object('qname', p.oid::pg_catalog.regprocedure::text, 'prokind', p.prokind,
     'definition', pg_catalog.rtrim(pg_catalog.pg_get_functiondef(p.oid), E'\\n')) AS def,
@@ -20,7 +20,7 @@ ORDER BY n.nspname, p.proname, p.oid::pg_catalog.regprocedure::text`,
 export const triggers: KindIntrospector = {
   name: 'trigger',
   query: (v) => `
-SELECT ${idOf(cls('pg_trigger'), 'g.oid')} AS id, 'trigger' AS kind, n.nspname AS schema,
+SELECT ${selfId(cls('pg_trigger'), 'g.oid')}, 'trigger' AS kind, n.nspname AS schema,
   c.relname || '.' || g.tgname AS name, ${idOf(cls('pg_class'), 'c.oid')} AS parent, NULL AS owner,
   pg_catalog.json_build_object('table', c.oid::pg_catalog.regclass::text, 'name', pg_catalog.quote_ident(g.tgname),
     'definition', pg_catalog.pg_get_triggerdef(g.oid), 'enabled', g.tgenabled,

@@ -1,10 +1,10 @@
-import { cls, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 export const schemas: KindIntrospector = {
   name: 'schema',
   query: () => `
-SELECT ${idOf(cls('pg_namespace'), 'n.oid')} AS id, 'schema' AS kind, n.nspname AS schema, n.nspname AS name,
+SELECT ${selfId(cls('pg_namespace'), 'n.oid')}, 'schema' AS kind, n.nspname AS schema, n.nspname AS name,
   NULL AS parent, ${ownerOf('n.nspowner')} AS owner,
   pg_catalog.json_build_object('qname', pg_catalog.quote_ident(n.nspname)) AS def, NULL AS covers,
   n.oid < 16384 AS preinstalled
@@ -16,7 +16,7 @@ ORDER BY n.nspname`,
 export const extensions: KindIntrospector = {
   name: 'extension',
   query: () => `
-SELECT ${idOf(cls('pg_extension'), 'x.oid')} AS id, 'extension' AS kind, n.nspname AS schema, x.extname AS name,
+SELECT ${selfId(cls('pg_extension'), 'x.oid')}, 'extension' AS kind, n.nspname AS schema, x.extname AS name,
   NULL AS parent, ${ownerOf('x.extowner')} AS owner,
   pg_catalog.json_build_object('qname', pg_catalog.quote_ident(x.extname), 'schema', pg_catalog.quote_ident(n.nspname),
     'version', pg_catalog.quote_literal(x.extversion),

@@ -1,4 +1,4 @@
-import { cls, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, idOf, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import { privilegesIdentity } from '../queries/identities.js';
 import type { KindIntrospector } from './types.js';
 
@@ -20,7 +20,7 @@ const commands: Record<string, string> = { r: 'SELECT', a: 'INSERT', w: 'UPDATE'
 export const policies: KindIntrospector = {
   name: 'policy',
   query: () => `
-SELECT ${idOf(cls('pg_policy'), 'p.oid')} AS id, 'policy' AS kind, n.nspname AS schema, c.relname || '.' || p.polname AS name,
+SELECT ${selfId(cls('pg_policy'), 'p.oid')}, 'policy' AS kind, n.nspname AS schema, c.relname || '.' || p.polname AS name,
   ${idOf(cls('pg_class'), 'c.oid')} AS parent, NULL AS owner,
   pg_catalog.json_build_object('table', c.oid::pg_catalog.regclass::text, 'name', pg_catalog.quote_ident(p.polname),
     'permissive', p.polpermissive,
@@ -111,7 +111,7 @@ const defaclObjects: Record<string, [string, string]> = { r: ['TABLES', 'r'], S:
 export const defaultAcls: KindIntrospector = {
   name: 'defaultAcl',
   query: () => `
-SELECT ${idOf(cls('pg_default_acl'), 'd.oid')} AS id, 'defaultAcl' AS kind, COALESCE(n.nspname, '') AS schema,
+SELECT ${selfId(cls('pg_default_acl'), 'd.oid')}, 'defaultAcl' AS kind, COALESCE(n.nspname, '') AS schema,
   (SELECT i.identity FROM pg_catalog.pg_identify_object(${cls('pg_default_acl')}, d.oid, 0) i) AS name, NULL AS parent, NULL AS owner,
   pg_catalog.json_build_object('role', pg_catalog.quote_ident(r.rolname), 'schema', pg_catalog.quote_ident(n.nspname),
     'objects', CASE d.defaclobjtype ${Object.entries(defaclObjects).map(([k, [v]]) => `WHEN '${k}' THEN '${v}'`).join(' ')} END,

@@ -1,8 +1,8 @@
-import { cls, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 const head = (catalog: string, kind: string, alias: string, name: string, owner: string) => `
-SELECT ${idOf(cls(catalog), `${alias}.oid`)} AS id, '${kind}' AS kind, n.nspname AS schema, ${alias}.${name} AS name,
+SELECT ${selfId(cls(catalog), `${alias}.oid`)}, '${kind}' AS kind, n.nspname AS schema, ${alias}.${name} AS name,
   NULL AS parent, ${ownerOf(`${alias}.${owner}`)} AS owner,`;
 const qualified = (nsp: string, name: string) => `pg_catalog.format('%I.%I', ${nsp}, ${name})`;
 

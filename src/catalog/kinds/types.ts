@@ -7,6 +7,8 @@ import type { ObjectKind } from '../model.js';
  */
 export interface KindRow {
   id: string;
+  /** The object's catalog address (`selfId`), so that mentions of it resolve to `id`. */
+  a?: string;
   kind: ObjectKind;
   schema: string;
   name: string;

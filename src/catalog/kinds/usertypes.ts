@@ -1,8 +1,8 @@
-import { cls, collationIfNotDefault, idOf, notExtensionMember, ownerOf, userSchema } from '../queries/common.js';
+import { cls, collationIfNotDefault, idOf, notExtensionMember, ownerOf, selfId, userSchema } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 const typeHead = (kind: string) => `
-SELECT ${idOf(cls('pg_type'), 't.oid')} AS id, '${kind}' AS kind, n.nspname AS schema, t.typname AS name,
+SELECT ${selfId(cls('pg_type'), 't.oid')}, '${kind}' AS kind, n.nspname AS schema, t.typname AS name,
   NULL AS parent, ${ownerOf('t.typowner')} AS owner,`;
 const typeWhere = `${userSchema('n.nspname')} AND ${notExtensionMember('pg_type', 't.oid')}`;
 

@@ -5,13 +5,22 @@
  */
 
 /**
- * The model id of a catalog address (`pg_identify_object` type and identity), as a placeholder
- * that read-model.ts replaces once every query has run: each address is identified once, in one
- * query (identify.ts), however many rows name it. It may stand inside a concatenation; a NULL
+ * The model id of a catalog address (`pg_identify_object` type and identity) as a placeholder,
+ * for mentions of an object (a parent, a covered part, a reference): read-model.ts replaces it
+ * once every query has run, with the id the object identified itself by (`selfId`), or else from
+ * one query for all remaining addresses (identify.ts). It may stand inside a concatenation; a NULL
  * address gives NULL, as the function would.
  */
 export function idOf(classid: string, objid: string, subid = '0'): string {
   return `(E'\\x01' || ${address(classid, objid, subid)} || E'\\x02')`;
+}
+
+/**
+ * An object's own id, identified in place (one `pg_identify_object` per object), with its address
+ * as column `a`, so that the placeholders mentioning it (`idOf`) resolve without identifying it again.
+ */
+export function selfId(classid: string, objid: string, subid = '0'): string {
+  return `(SELECT i.type || ' ' || i.identity FROM pg_catalog.pg_identify_object(${classid}, ${objid}, ${subid}) i) AS id, ${address(classid, objid, subid)} AS a`;
 }
 
 /** A catalog address as text, `classid/objid/objsubid`. */
