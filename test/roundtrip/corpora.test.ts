@@ -18,15 +18,8 @@ import { pgDump, psqlFile } from '../helpers/oracle.js';
 import { corpora as benchCorpora } from '../../bench/corpora.js';
 import { corporaRoot, haveCorpora, havePg15, PG15_BIN } from '../helpers/paths.js';
 
-/**
- * Every corpus that replays on plain Postgres, with its runner settings (the list the benchmarks
- * use) — but supabase-storage's tenant set: it grants to one table in several statements, and the
- * baseline emits those grants in grantee order, so the table's ACL array holds the same entries in
- * another order and pg_dump prints the GRANT lines in another order (a known gap; the model compare,
- * which treats an ACL as a set, passes it in test/workflow/corpora-baseline.test.ts).
- */
-const ACL_ORDER_GAP = 'supabase-storage (tenant)';
-const corpora: { name: string; dir: string; options?: ReplayOptions }[] = benchCorpora.filter((c) => c.name !== ACL_ORDER_GAP);
+/** Every corpus that replays on plain Postgres, with its runner settings (the list the benchmarks use). */
+const corpora: { name: string; dir: string; options?: ReplayOptions }[] = benchCorpora;
 
 const figures: string[] = [];
 

@@ -3,16 +3,20 @@ import { privilegesIdentity } from '../queries/identities.js';
 import type { KindIntrospector } from './types.js';
 
 /**
- * An ACL exploded into sorted `{grantee, privilege, grantable}` entries, grantors dropped (a
+ * An ACL exploded into `{grantee, privilege, grantable}` entries in ACL order, grantors dropped (a
  * privilege held from two grantors is one entry). The owner's own entries say `OWNER`, so an ACL
  * compares equal whoever owns the object (owners are compared only on request).
  */
 export function aclEntries(acl: string, owner: string): string {
-  return `(SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('grantee', e.g, 'privilege', e.p, 'grantable', e.w) ORDER BY e.g, e.p), '[]')
-    FROM (SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' WHEN x.grantee = ${owner} THEN 'OWNER' ELSE pg_catalog.quote_ident(r.rolname) END AS g,
-            x.privilege_type AS p, pg_catalog.bool_or(x.is_grantable) AS w
-          FROM pg_catalog.aclexplode(${acl}) x LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee
-          GROUP BY 1, 2) e)`;
+  // Grantees keep the order of the ACL array (GRANT appends new grantees): pg_dump prints GRANTs in
+  // that order, so a baseline that grants in another order would not dump identically.
+  return `(SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('grantee', e.g, 'privilege', e.p, 'grantable', e.w) ORDER BY e.first, e.g, e.p), '[]')
+    FROM (SELECT g, p, w, pg_catalog.min(o) OVER (PARTITION BY g) AS first
+          FROM (SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' WHEN x.grantee = ${owner} THEN 'OWNER' ELSE pg_catalog.quote_ident(r.rolname) END AS g,
+                  x.privilege_type AS p, pg_catalog.bool_or(x.is_grantable) AS w, pg_catalog.min(x.n) AS o
+                FROM pg_catalog.aclexplode(${acl}) WITH ORDINALITY x(grantor, grantee, privilege_type, is_grantable, n)
+                LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee
+                GROUP BY 1, 2) e0) e)`;
 }
 
 const commands: Record<string, string> = { r: 'SELECT', a: 'INSERT', w: 'UPDATE', d: 'DELETE', '*': 'ALL' };

@@ -38,9 +38,11 @@ export function aclChanges(
     const was = before.get(k);
     if (!was || (e.grantable && !was.grantable)) add(e.grantee, true, e.grantable, e.privilege);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, g]) => render(g.privileges, g.grantee, g.grant, g.option));
+  // Revocations first; grants in the order of `to`, which is the ACL's own order, so the rebuilt
+  // ACL lists its grantees as the replayed one does (pg_dump prints them in that order).
+  return [...groups.values()]
+    .sort((a, b) => Number(a.grant) - Number(b.grant))
+    .map((g) => render(g.privileges, g.grantee, g.grant, g.option));
 }
 
 /**
