@@ -21,7 +21,7 @@ function whereabouts(p: ReturnType<typeof tempProject>, originals: Record<string
 }
 
 describe('squash killed with SIGKILL at each step of the move, then squash or recover again', () => {
-  const points = ['squash-before-move', 'before-manifest', 'after-manifest', 'mid-copy#2', 'after-copy#3', 'after-remove#1', 'after-remove#4', 'manifest-written-before-rename#2', 'manifest-written-before-rename#3'];
+  const points = ['squash-before-move', 'before-manifest', 'after-manifest', 'mid-copy#2', 'after-copy#3', 'after-remove#1', 'after-remove#4', 'manifest-written-before-rename#1', 'manifest-written-before-rename#2'];
   it.each(points.flatMap((point) => [[point, 'squash'], [point, 'recover']]))('kill at %s, then %s: nothing lost', async (point, next) => {
     const p = tempProject();
     projects.push(p);
@@ -32,8 +32,8 @@ describe('squash killed with SIGKILL at each step of the move, then squash or re
     // Mid-crash, every file is still somewhere with its bytes (perhaps in both places).
     for (const [rel, places] of Object.entries(whereabouts(p, originals))) expect(places, rel).toMatch(/^(dir|legacy|dir\+legacy)$/);
     const again = await runSourceCli(next === 'squash' ? squashArgs(p) : ['recover', '--legacy-dir', p.legacy]);
-    // #1 is the baseline's own atomic write, #2 the journal's first write, #3 its "done" mark.
-    const journaled = !['squash-before-move', 'before-manifest', 'manifest-written-before-rename#2'].includes(point);
+    // The manifest's writes: #1 journals the move, #2 marks it done.
+    const journaled = !['squash-before-move', 'before-manifest', 'manifest-written-before-rename#1'].includes(point);
     if (next === 'recover' && !journaled) {
       // Nothing was journaled: recover has nothing to do and the originals stay where they were.
       expect(again.code, again.stderr).toBe(0);
