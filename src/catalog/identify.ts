@@ -5,6 +5,8 @@ import pg from 'pg';
  * table, a constraint its table and index) dominated introspection at scale, so an object
  * identifies itself once (`selfId`) and mentions are address placeholders (`idOf`), substituted
  * here from those ids, or from one set-based query for addresses no object row identified.
+ * A placeholder is `\x01classid/objid/objsubid\x02`: text cannot hold NUL, so no marker is
+ * unforgeable, and an identifier spelling exactly that sequence would be read as one.
  */
 const PLACEHOLDER = /\x01(\d+\/\d+\/-?\d+)\x02/g;
 const WHOLE = /^\x01\d+\/\d+\/-?\d+\x02$/;

@@ -14,8 +14,9 @@ import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
 /**
  * The object kinds the model covers. To add a kind (policies, grants, aggregates, ...):
  * 1. model.ts: a definition interface and a line in `KindDefs`;
- * 2. catalog/kinds/<kind>.ts: one set-based query returning KindRow columns (id from `idOf`, def
- *    as json matching the interface, `covers` for catalog rows it accounts for), then a line below;
+ * 2. catalog/kinds/<kind>.ts: one set-based query returning KindRow columns (id and address from
+ *    `selfId`, other objects named with `idOf`, def as json matching the interface, `covers` for
+ *    catalog rows it accounts for), then a line below;
  * 3. emit/kinds/<kind>.ts: its steps (SQL, dependencies, sort key), then a line in emit/registry.ts
  *    — the compiler insists, since that registry is keyed by every ObjectKind.
  * Dependencies come from pg_depend generically (queries/dependencies.ts resolves every edge onto

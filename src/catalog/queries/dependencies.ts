@@ -1,6 +1,6 @@
 import { address, cls } from './common.js';
 
-/**
+/*
  * Dependencies are resolved in TypeScript from raw catalog addresses (`classid/objid/objsubid`):
  * plain scans, no joins, so the time stays linear and does not hang on the planner's view of
  * pg_depend (statistics are stale right after a replay: autovacuum has not run).
