@@ -13,11 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { installLog, removeLog, startHorizon } from './provenance-log.js';
-import { fingerprintQuery, loggedQuery, scanQuery, userRow, wholeCatalogs } from './provenance-sql.js';
 import type { ReplayOptions } from './types.js';
-
-export { fingerprintQuery } from './provenance-sql.js';
 
 export type ProvenanceAction = 'created' | 'altered' | 'dropped';
 
@@ -61,52 +57,138 @@ interface Row {
   /** Parent catalog address, when the object belongs to another one. */
   pc: number | null;
   po: number | null;
-  /** Relation a foreign key references (its type change rebuilds the key under a new OID). */
-  rr: number | null;
   /** Digest; null when the candidate no longer exists (a dropped column, ...). */
   h: string | null;
 }
+
+const cls = (catalog: string) => `'pg_catalog.${catalog}'::pg_catalog.regclass::pg_catalog.oid`;
+const recent = (alias: string) => `${alias}.xmin::text::int8 >= (SELECT x FROM since)`;
+const notDependent = (catalog: string, oid: string, types: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ${cls(catalog)} AND d.objid = ${oid} AND d.objsubid = 0 AND d.deptype IN (${types}))`;
+const comment = (catalog: string, oid: string, sub = '0') =>
+  `(SELECT x.description FROM pg_catalog.pg_description x WHERE x.classoid = ${cls(catalog)} AND x.objoid = ${oid} AND x.objsubid = ${sub})`;
+const digest = (...parts: string[]) => `pg_catalog.md5(pg_catalog.concat_ws('|', ${parts.join(', ')}))`;
+const candidate = (catalog: string, oid: string, sub = '0') => `JOIN cand ON cand.c = ${cls(catalog)} AND cand.o = ${oid} AND cand.s = ${sub}`;
+
+/** Catalogs whose rows are whole objects: a drop shows as a smaller count of rows with user OIDs. */
+const counted = ['pg_class', 'pg_constraint', 'pg_proc', 'pg_type', 'pg_trigger', 'pg_policy', 'pg_rewrite', 'pg_namespace', 'pg_extension', 'pg_event_trigger', 'pg_publication', 'pg_default_acl'];
+const userRow = (catalog: string, alias: string) =>
+  catalog === 'pg_namespace' ? `(${alias}.oid >= 16384 OR ${alias}.nspname = 'public')` : `${alias}.oid >= 16384`;
+
+/**
+ * Candidates: objects with a catalog row written since the last look (xmin at or after the
+ * transaction horizon then); catalog rows a migration writes only through DDL. Every range starts
+ * at the first user OID, so each scan is an index range over user objects only.
+ */
+const candidates = [
+  ...counted.map((catalog) => `SELECT ${cls(catalog)} AS c, o.oid AS o, 0 AS s FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')} AND ${recent('o')}`),
+  `SELECT ${cls('pg_class')}, a.attrelid, a.attnum::int FROM pg_catalog.pg_attribute a WHERE a.attrelid >= 16384 AND a.attnum > 0 AND ${recent('a')}`,
+  `SELECT ${cls('pg_class')}, a.adrelid, a.adnum::int FROM pg_catalog.pg_attrdef a WHERE a.adrelid >= 16384 AND ${recent('a')}`,
+  `SELECT a.classoid, a.objoid, a.objsubid FROM pg_catalog.pg_description a WHERE a.objoid >= 16384 AND ${recent('a')}`,
+  `SELECT ${cls('pg_class')}, a.indexrelid, 0 FROM pg_catalog.pg_index a WHERE a.indexrelid >= 16384 AND ${recent('a')}`,
+  `SELECT ${cls('pg_class')}, a.ev_class, 0 FROM pg_catalog.pg_rewrite a WHERE a.oid >= 16384 AND a.rulename = '_RETURN' AND ${recent('a')}`,
+  `SELECT ${cls('pg_class')}, a.seqrelid, 0 FROM pg_catalog.pg_sequence a WHERE a.seqrelid >= 16384 AND ${recent('a')}`,
+  `SELECT ${cls('pg_type')}, a.enumtypid, 0 FROM pg_catalog.pg_enum a WHERE a.oid >= 16384 AND ${recent('a')}`,
+  `SELECT ${cls('pg_class')}, a.objid, 0 FROM pg_catalog.pg_depend a WHERE a.classid = ${cls('pg_class')} AND a.objid >= 16384 AND a.deptype = 'a' AND ${recent('a')}`,
+];
+
+/**
+ * Relations: only the columns a migration sets (relpages, reltuples, relhasindex... change with
+ * unrelated work). A view's rule, an index's keys and a sequence's options belong to the relation.
+ */
+const relations = `
+SELECT ${cls('pg_class')} AS c, r.oid AS o, 0 AS s,
+  CASE WHEN x.indrelid IS NOT NULL OR q.refobjid IS NOT NULL THEN ${cls('pg_class')} END AS pc,
+  COALESCE(x.indrelid, q.refobjid) AS po,
+  ${digest('r.relname', 'r.relnamespace::text', 'r.relkind::text', 'r.relpersistence::text', 'r.reloptions::text', 'r.relrowsecurity::text',
+    'r.relforcerowsecurity::text', 'r.relreplident::text', 'r.relowner::text', 'r.relacl::text', 'r.relam::text', 'r.relpartbound::text',
+    'r.reloftype::text',
+    `(SELECT w.ev_action::text FROM pg_catalog.pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename = '_RETURN')`,
+    `(x.indkey::text || x.indclass::text || x.indisunique::text || x.indisclustered::text || COALESCE(x.indexprs::text, '') || COALESCE(x.indpred::text, ''))`,
+    `(SELECT q2::text FROM pg_catalog.pg_sequence q2 WHERE q2.seqrelid = r.oid)`,
+    comment('pg_class', 'r.oid'))} AS h
+FROM pg_catalog.pg_class r ${candidate('pg_class', 'r.oid')}
+LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = r.oid
+LEFT JOIN pg_catalog.pg_depend q ON r.relkind = 'S' AND q.classid = ${cls('pg_class')} AND q.objid = r.oid AND q.refclassid = ${cls('pg_class')} AND q.deptype = 'a'
+WHERE r.relkind <> 't' AND r.relpersistence <> 't' AND r.relnamespace <> 'pg_toast'::pg_catalog.regnamespace
+  AND ${notDependent('pg_class', 'r.oid', "'e', 'i'")}`;
+
+const columns = `
+SELECT ${cls('pg_class')}, a.attrelid, a.attnum::int, ${cls('pg_class')}, a.attrelid,
+  ${digest('a.attname', 'a.atttypid::text', 'a.atttypmod::text', 'a.attnotnull::text', 'a.attidentity::text', 'a.attgenerated::text',
+    'a.attcollation::text', 'a.attacl::text', 'a.attstorage::text', 'ad.adbin::text', comment('pg_class', 'a.attrelid', 'a.attnum'))}
+FROM pg_catalog.pg_attribute a ${candidate('pg_class', 'a.attrelid', 'a.attnum')}
+JOIN pg_catalog.pg_class r ON r.oid = a.attrelid
+LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+WHERE r.relkind IN ('r', 'p', 'f', 'c') AND r.relpersistence <> 't' AND NOT a.attisdropped
+  AND ${notDependent('pg_class', 'r.oid', "'e', 'i'")}`;
+
+/** Whole catalog rows where nothing in the row changes unless a migration changes the object. */
+const wholeRows = (catalog: string, alias: string, where: string, parent?: { c: string; o: string }) => `
+SELECT ${cls(catalog)}, ${alias}.oid, 0, ${parent ? parent.c : 'NULL::pg_catalog.oid'}, ${parent ? parent.o : 'NULL::pg_catalog.oid'},
+  ${digest(`${alias}::text`, comment(catalog, `${alias}.oid`))}
+FROM pg_catalog.${catalog} ${alias} ${candidate(catalog, `${alias}.oid`)}
+WHERE ${notDependent(catalog, `${alias}.oid`, "'e', 'i'")}${where ? ` AND ${where}` : ''}`;
+
+const others = [
+  wholeRows('pg_constraint', 'k', '', {
+    c: `CASE WHEN k.conrelid <> 0 THEN ${cls('pg_class')} ELSE ${cls('pg_type')} END`,
+    o: `CASE WHEN k.conrelid <> 0 THEN k.conrelid ELSE k.contypid END`,
+  }),
+  wholeRows('pg_proc', 'p', ''),
+  // Relation row types and arrays belong to their relation or element type; enum labels to the enum.
+  `
+SELECT ${cls('pg_type')}, t.oid, 0, NULL::pg_catalog.oid, NULL::pg_catalog.oid,
+  ${digest('t::text', `(SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)`, comment('pg_type', 't.oid'))}
+FROM pg_catalog.pg_type t ${candidate('pg_type', 't.oid')}
+WHERE t.typrelid = 0 AND ${notDependent('pg_type', 't.oid', "'e', 'i'")}`,
+  wholeRows('pg_trigger', 'g', 'NOT g.tgisinternal', { c: cls('pg_class'), o: 'g.tgrelid' }),
+  wholeRows('pg_policy', 'y', '', { c: cls('pg_class'), o: 'y.polrelid' }),
+  wholeRows('pg_rewrite', 'w', `w.rulename <> '_RETURN'`, { c: cls('pg_class'), o: 'w.ev_class' }),
+  `
+SELECT ${cls('pg_namespace')}, n.oid, 0, NULL::pg_catalog.oid, NULL::pg_catalog.oid,
+  ${digest('n.nspname', 'n.nspowner::text', 'n.nspacl::text', comment('pg_namespace', 'n.oid'))}
+FROM pg_catalog.pg_namespace n ${candidate('pg_namespace', 'n.oid')}
+WHERE n.nspname !~ '^pg_(toast_)?temp_' AND ${notDependent('pg_namespace', 'n.oid', "'e'")}`,
+  wholeRows('pg_extension', 'e', ''),
+  wholeRows('pg_event_trigger', 'v', ''),
+  wholeRows('pg_publication', 'b', ''),
+  wholeRows('pg_default_acl', 'f', ''),
+];
+
+/**
+ * One statement per look: `d` rows are candidates with their digest (null when gone), `r` rows
+ * every role (pg_roles has no xmin; it is small), `n` rows the count of user rows per counted
+ * catalog, and one `x` row the transaction horizon for the next look.
+ */
+export const fingerprintQuery = `
+WITH since AS (SELECT $1::int8 AS x),
+cand AS MATERIALIZED (${candidates.join('\n  UNION ')}),
+digests AS (${[relations, columns, ...others].join('\n  UNION ALL')})
+SELECT 'd' AS t, cand.c, cand.o, cand.s, g.pc, g.po, g.h
+FROM cand LEFT JOIN digests g ON g.c = cand.c AND g.o = cand.o AND g.s = cand.s
+UNION ALL
+SELECT 'r', ${cls('pg_authid')}, r.oid, 0, NULL, NULL, pg_catalog.md5(r::text) FROM pg_catalog.pg_roles r WHERE r.oid >= 16384
+UNION ALL
+${counted.map((catalog) => `SELECT 'n', ${cls(catalog)}, (SELECT pg_catalog.count(*) FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')})::pg_catalog.oid, 0, NULL, NULL, '${catalog}'`).join('\nUNION ALL\n')}
+UNION ALL
+SELECT 'x', 0, 0, 0, NULL, NULL, (pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::int8 & 4294967295)::text`;
 
 /** The user OIDs of one counted catalog, when its count says rows were deleted. */
 const userOids = (catalog: string) => `SELECT o.oid FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')}`;
 
 const key = (c: number, o: number, s: number) => `${c}:${o}:${s}`;
 
-/** pg_class: a bootstrap catalog, its OID is fixed (catalog/pg_class.h). */
-const RELATIONS = 1259;
-
-const horizonQuery = `SELECT (pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::int8 & 4294967295)::text AS x`;
-
-interface QueryRow {
-  t: string;
-  c: string;
-  o: string;
-  s: number;
-  pc: string | null;
-  po: string | null;
-  rr: string | null;
-  h: string | null;
-  /** `pg_identify_object` type and identity (logged looks). */
-  ty?: string | null;
-  id?: string | null;
-}
-
-const num = (v: string | null) => (v === null ? null : Number(v));
-const toRow = (r: QueryRow): Row => ({ c: Number(r.c), o: Number(r.o), s: Number(r.s), pc: num(r.pc), po: num(r.po), rr: num(r.rr), h: r.h });
-
 interface Tracked {
   c: number;
   o: number;
   s: number;
   parentKey: string | null;
-  refKey: string | null;
   digest: string;
   history: ObjectHistory;
 }
 
 interface Look {
-  /** Names the look's query gave already (logged looks). */
-  ids: Map<string, { type: string; id: string }>;
   /** Candidates (and every role) with their digest, null when gone. */
   rows: Row[];
   /** Catalogs whose user rows shrank: the OIDs they hold now. */
@@ -123,11 +205,6 @@ export class ProvenanceTracker {
   /** User OIDs per counted catalog, to notice deletions by count. */
   private readonly oids = new Map<number, Set<number>>();
   private since = '0';
-  /** Superuser session holding the event-trigger log, while it is installed. */
-  private admin: pg.Client | undefined;
-  private logged = false;
-  /** OIDs of `wholeCatalogs`. */
-  private whole = new Set<number>();
   /** Milliseconds spent in the tracker's queries, for the overhead figure. */
   elapsedMs = 0;
 
@@ -137,10 +214,8 @@ export class ProvenanceTracker {
   hooks(chain: Pick<ReplayOptions, 'onPreludesDone' | 'onFileDone'> = {}): Required<Pick<ReplayOptions, 'onPreludesDone' | 'onFileDone'>> {
     return {
       onPreludesDone: async (phase) => {
-        // The caller's before-snapshot comes first: it must not see the log.
         await chain.onPreludesDone?.(phase);
         await this.start(phase.client);
-        if (this.files.length > 0) await this.installLog(phase.db, phase.client);
       },
       onFileDone: async (info) => {
         await this.fileDone(info.client, info.index);
@@ -159,45 +234,9 @@ export class ProvenanceTracker {
     this.elapsedMs += performance.now() - t0;
   }
 
-  /** Ends the superuser session, removing the log if the replay stopped before the last file. */
-  async close(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
-    if (!admin) return;
-    if (this.logged) await removeLog(admin).catch(() => undefined);
-    this.logged = false;
-    await admin.end().catch(() => undefined);
-  }
-
-  /**
-   * Event triggers need a superuser: the migration session may run under a role, so the log is
-   * installed and removed through a session of the engine's own login. Where it cannot be (not a
-   * superuser, PGlite), every look scans by xmin instead.
-   */
-  private async installLog(db: { connect(): Promise<pg.Client> }, client: pg.Client): Promise<void> {
-    const t0 = performance.now();
-    this.admin = await db.connect();
-    this.logged = await installLog(this.admin);
-    if (this.logged) {
-      const { rows } = await this.admin.query<{ o: string }>(
-        `SELECT c::pg_catalog.regclass::pg_catalog.oid AS o FROM pg_catalog.unnest($1::text[]) c`,
-        [wholeCatalogs.map((c) => `pg_catalog.${c}`)],
-      );
-      this.whole = new Set(rows.map((r) => Number(r.o)));
-      // The log's own catalog rows are older than the next look's horizon.
-      const { rows: x } = await client.query<{ x: string }>(horizonQuery);
-      this.since = x[0]?.x ?? this.since;
-      await startHorizon(this.admin, this.since);
-    } else {
-      await this.close();
-    }
-    this.elapsedMs += performance.now() - t0;
-  }
-
   async fileDone(client: pg.Client, file: number): Promise<void> {
     const t0 = performance.now();
-    const { rows, shrunk, ids: named } = this.logged ? await this.lookLogged(client) : await this.look(client);
-    if (this.logged && file === this.files.length - 1) await this.close();
+    const { rows, shrunk } = await this.look(client);
     const created: Row[] = [];
     const altered: Row[] = [];
     const gone = new Set<string>();
@@ -216,8 +255,7 @@ export class ProvenanceTracker {
       // A renamed table renames its columns, indexes, ... too: name the children again.
       const alteredKeys = new Set(altered.map((r) => key(r.c, r.o, r.s)));
       const children = [...this.tracked.entries()].filter(([k, t]) => t.parentKey !== null && alteredKeys.has(t.parentKey) && !alteredKeys.has(k));
-      const unnamed = [...created, ...altered, ...children.map(([, t]) => t)].filter((r) => !named.has(key(r.c, r.o, r.s)));
-      const ids = new Map([...named, ...(await identify(client, unnamed))]);
+      const ids = await identify(client, [...created, ...altered, ...children.map(([, t]) => t)]);
       for (const row of created) {
         const t = this.track(row, ids.get(key(row.c, row.o, row.s)), false);
         t.history.events.push({ file, action: 'created', before: '' });
@@ -257,18 +295,26 @@ export class ProvenanceTracker {
   }
 
   private async look(client: pg.Client): Promise<Look> {
+    const { rows } = await client.query<{ t: string; c: string; o: string; s: number; pc: string | null; po: string | null; h: string | null }>({
+      name: 'pgsquash_provenance',
+      text: fingerprintQuery,
+      values: [this.since],
+    });
     const out: Row[] = [];
-    const roles = new Set<string>();
     const counts = new Map<number, { count: number; catalog: string }>();
-    for (const r of await this.query(client, 'pgsquash_provenance', fingerprintQuery)) {
-      const row = toRow(r);
-      if (r.t === 'n') counts.set(row.c, { count: row.o, catalog: r.h as string });
+    const roles = new Set<string>();
+    for (const r of rows) {
+      const row: Row = { c: Number(r.c), o: Number(r.o), s: Number(r.s), pc: r.pc === null ? null : Number(r.pc), po: r.po === null ? null : Number(r.po), h: r.h };
+      if (r.t === 'x') this.since = r.h as string;
+      else if (r.t === 'n') counts.set(row.c, { count: row.o, catalog: r.h as string });
       else {
         out.push(row);
         if (r.t === 'r') roles.add(key(row.c, row.o, 0));
-        if (r.t === 'd' && row.s === 0) this.oidsOf(row.c).add(row.o);
+        else if (row.s === 0) this.oidsOf(row.c).add(row.o);
       }
     }
+    // Roles come whole each time: a role no longer listed was dropped.
+    for (const [k, t] of this.tracked) if (t.history.type === 'role' && !roles.has(k)) out.push({ c: t.c, o: t.o, s: 0, pc: null, po: null, h: null });
     const shrunk = new Map<number, Set<number>>();
     for (const [c, { count, catalog }] of counts) {
       if (count === this.oidsOf(c).size) continue;
@@ -276,63 +322,7 @@ export class ProvenanceTracker {
       this.oids.set(c, now);
       shrunk.set(c, now);
     }
-    return { rows: this.withDroppedRoles(out, roles), shrunk, ids: new Map() };
-  }
-
-  /**
-   * The logged look: candidates are what the log names and their families. Drops the log does
-   * not report (an index or foreign key rebuilt by a column type change, a dropped event trigger)
-   * show as a tracked member of a family, or of a catalog read whole, that is no longer listed.
-   */
-  private async lookLogged(client: pg.Client): Promise<Look> {
-    const out: Row[] = [];
-    const listed = new Set<string>();
-    const roles = new Set<string>();
-    const families = new Set<string>();
-    const ids = new Map<string, { type: string; id: string }>();
-    const since = this.since;
-    let scan = false;
-    const add = (r: QueryRow) => {
-      const row = toRow(r);
-      const k = key(row.c, row.o, row.s);
-      if (listed.has(k)) return;
-      out.push(row);
-      listed.add(k);
-      if (r.t === 'r') roles.add(k);
-      if (r.ty && r.id !== undefined && r.id !== null) ids.set(k, { type: r.ty, id: `${r.ty} ${r.id}` });
-    };
-    for (const r of await this.query(client, 'pgsquash_provenance_logged', loggedQuery, [])) {
-      if (r.t === 'f') families.add(key(Number(r.c), Number(r.o), 0));
-      else if (r.t === 's') scan = true;
-      else add(r);
-    }
-    if (scan) for (const r of (await client.query<QueryRow>({ name: 'pgsquash_provenance_scan', text: scanQuery, values: [since] })).rows) add(r);
-    // Columns are listed only when changed: they go with their relation, or by a logged drop.
-    const goneRelations = new Set<string>();
-    for (const [k, t] of this.tracked) {
-      if (listed.has(k) || t.s !== 0) continue;
-      const member = (t.parentKey !== null && families.has(t.parentKey)) || (t.refKey !== null && families.has(t.refKey));
-      if (member || this.whole.has(t.c)) out.push({ c: t.c, o: t.o, s: 0, pc: null, po: null, rr: null, h: null });
-    }
-    for (const row of out) if (row.h === null && row.s === 0) goneRelations.add(key(row.c, row.o, 0));
-    for (const [k, t] of this.tracked) {
-      if (t.s !== 0 && !listed.has(k) && goneRelations.has(key(t.c, t.o, 0))) out.push({ c: t.c, o: t.o, s: t.s, pc: null, po: null, rr: null, h: null });
-    }
-    return { rows: this.withDroppedRoles(out, roles), shrunk: new Map(), ids };
-  }
-
-  /** Runs one look's query; keeps its horizon for the next one. */
-  private async query(client: pg.Client, name: string, text: string, values = [this.since]): Promise<QueryRow[]> {
-    const { rows } = await client.query<QueryRow>({ name, text, values });
-    const x = rows.find((r) => r.t === 'x');
-    if (x) this.since = x.h as string;
-    return rows.filter((r) => r.t !== 'x');
-  }
-
-  /** Roles come whole each time (`r` rows): a role no longer listed was dropped. */
-  private withDroppedRoles(rows: Row[], roles: Set<string>): Row[] {
-    for (const [k, t] of this.tracked) if (t.history.type === 'role' && !roles.has(k)) rows.push({ c: t.c, o: t.o, s: 0, pc: null, po: null, rr: null, h: null });
-    return rows;
+    return { rows: out, shrunk };
   }
 
   private oidsOf(catalog: number): Set<number> {
@@ -353,15 +343,7 @@ export class ProvenanceTracker {
       exists: true,
       digest: row.h ?? '',
     };
-    const t: Tracked = {
-      c: row.c,
-      o: row.o,
-      s: row.s,
-      parentKey: row.pc === null ? null : key(row.pc, row.po as number, 0),
-      refKey: row.rr === null ? null : key(RELATIONS, row.rr, 0),
-      digest: row.h ?? '',
-      history,
-    };
+    const t: Tracked = { c: row.c, o: row.o, s: row.s, parentKey: row.pc === null ? null : key(row.pc, row.po as number, 0), digest: row.h ?? '', history };
     this.tracked.set(k, t);
     this.all.push(history);
     return t;

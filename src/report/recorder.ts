@@ -62,7 +62,6 @@ export class ReportRecorder {
   }
 
   async close(): Promise<void> {
-    await this.tracker.close();
     const side = this.side;
     this.side = undefined;
     await side?.end().catch(() => undefined);
