@@ -26,7 +26,7 @@ export interface Corpus {
   options: CorpusOptions;
 }
 
-const storageRunnerSettings: Record<string, string> = {
+export const storageRunnerSettings: Record<string, string> = {
   search_path: 'storage, public, extensions',
   'storage.install_roles': 'true',
   'storage.multitenant': 'false',

@@ -13,23 +13,11 @@ import { ReplayFailedError, replay, splitSql, type ReplayOptions } from '../../s
 import { renderTemplates } from '../../src/replay/templates.js';
 import { corporaRoot, haveCorpora } from '../helpers/paths.js';
 import { replayFixtures } from './helpers.js';
+import { storageRunnerSettings } from '../../bench/corpora.js';
 
 const corpus = (...parts: string[]) => path.join(corporaRoot, ...parts);
 const prelude = (name: string) => corpus('_preludes', name);
 
-/** supabase/storage's runner: search_path and the storage.* GUCs it passes per session (SOURCE.md). */
-const storageRunnerSettings: Record<string, string> = {
-  search_path: 'storage, public, extensions',
-  'storage.install_roles': 'true',
-  'storage.multitenant': 'false',
-  'storage.anon_role': 'anon',
-  'storage.authenticated_role': 'authenticated',
-  'storage.service_role': 'service_role',
-  'storage.super_user': 'postgres',
-  'storage.iceberg_default_shard': '',
-  'storage.iceberg_shards': '{}',
-  'storage.vector_bucket_provider': '',
-};
 
 /**
  * supabase/auth (GoTrue, gobuffalo/pop): templates rendered with DB_NAMESPACE's default `auth`;
