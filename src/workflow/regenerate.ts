@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveOutputPath } from '../util/paths.js';
-import { writeFileAtomic } from '../archive/fsync.js';
+import { writeOutputFile } from '../util/output-file.js';
 import { PgsquashError } from '../errors.js';
 import { compareCatalogs, driftError, type Difference } from '../verify/index.js';
 import { applyBaseline, baselineOn, onCleanCluster, type BaselineOptions, type BaselineResult } from './baseline.js';
@@ -66,8 +66,7 @@ export async function regenerate(options: RegenerateOptions = {}): Promise<Regen
   const sameInputs = old !== undefined && digestOf(old) === digestOf(baseline.sql);
   const written = old !== baseline.sql && !(sameInputs && !oldFailed && changes.length === 0);
   if (written) {
-    await mkdir(path.dirname(output), { recursive: true });
-    await writeFileAtomic(output, baseline.sql);
+    await writeOutputFile(output, baseline.sql, shown);
   }
   return { output: shown, written, created: old === undefined, baseline, changes, ...(oldFailed ? { oldFailed } : {}) };
 }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveOutputPath } from '../util/paths.js';
 import { acquireLock, applyMove, type Lock, planMove, readManifest, recoverMoves, type MovePlan, type MoveRecord } from '../archive/index.js';
-import { writeFileAtomic } from '../archive/fsync.js';
+import { writeOutputFile } from '../util/output-file.js';
 import { gitTopLevel, stageRenames } from '../archive/git.js';
 import type { Migration } from '../discover/types.js';
 import { DriftError, InputError } from '../errors.js';
@@ -145,12 +145,12 @@ export async function squash(dir: string, options: SquashOptions = {}): Promise<
     if (options.dryRun) return result;
 
     if (inPlace && marking) {
-      for (const f of inPlace.plan.files) await writeDurably(path.join(set.root, ...f.path.split('/')), f.content);
-      await writeDurably(path.join(path.dirname(output), 'MARK-APPLIED.md'), marking.text);
+      for (const f of inPlace.plan.files) await writeOutputFile(path.join(set.root, ...f.path.split('/')), f.content);
+      await writeOutputFile(path.join(path.dirname(output), 'MARK-APPLIED.md'), marking.text);
     } else {
-      await writeDurably(output, baseline.sql);
+      await writeOutputFile(output, baseline.sql);
     }
-    if (reportPath && baseline.report) await writeDurably(reportPath, renderReport(baseline.report));
+    if (reportPath && baseline.report) await writeOutputFile(reportPath, renderReport(baseline.report));
     failpoint('squash-before-move');
     await applyMove(movePlan);
     if (inPlace) {
@@ -166,10 +166,6 @@ export async function squash(dir: string, options: SquashOptions = {}): Promise<
   }
 }
 
-async function writeDurably(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, text);
-}
 
 function remainingDrift(differences: Difference[], last: Migration): DriftError {
   const base = driftError(differences);

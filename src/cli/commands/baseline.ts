@@ -1,8 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../archive/fsync.js';
-import { ExitCode, PgsquashError } from '../../errors.js';
+import { writeOutputFile } from '../../util/output-file.js';
 import { resolveOutputPath } from '../../util/paths.js';
 import { driftError } from '../../verify/index.js';
 import { buildBaseline, type BaselineResult } from '../../workflow/baseline.js';
@@ -57,19 +54,9 @@ export function registerBaseline(program: Command): void {
   });
 }
 
-/** Writes `file` whole or not at all; a relative path must stay in the project (resolveOutputPath). */
+/** Writes a file the user named with -o; a relative path must stay in the project (resolveOutputPath). */
 export async function writeOutput(file: string, text: string): Promise<void> {
-  const target = resolveOutputPath(file, { cwd: process.cwd() });
-  try {
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFileAtomic(target, text);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const environment = ['ENOSPC', 'EDQUOT', 'EIO'].includes(code);
-    throw new PgsquashError(`cannot write ${file}: ${(error as Error).message.split(',')[0]}`, environment ? ExitCode.engineUnavailable : ExitCode.usage, [
-      `Nothing was written to ${target}. ${environment ? 'Free some space (or choose another -o), then run again.' : 'Check the path and its permissions.'}`,
-    ]);
-  }
+  await writeOutputFile(resolveOutputPath(file, { cwd: process.cwd() }), text, file);
 }
 
 function summary(result: BaselineResult, output: string) {
