@@ -22,6 +22,8 @@ export interface Step {
   /** Indexes of the first and last statement sent in this message. */
   first: number;
   last: number;
+  /** Characters of our own text (a folded file's BEGIN) sent before the first statement. */
+  lead?: number;
 }
 
 export interface FilePlan {

@@ -37,6 +37,14 @@ export interface RunContext {
   completed: ReplayedFile[];
 }
 
+/**
+ * What a folded transactional file is wrapped in. The newline ends a trailing line comment; an
+ * empty statement (`;;`) is skipped by the server. A deferred constraint failing at COMMIT is
+ * blamed on the file's last statement, as when COMMIT went alone.
+ */
+const FOLD_OPEN = 'BEGIN;';
+const FOLD_CLOSE = '\n;COMMIT';
+
 /** The file's text as sent, with the way back to positions in the file on disk. */
 class SourceMap {
   readonly lines: LineIndex;
@@ -103,23 +111,28 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
     throw new ReplayFailedError(describeFailure(file, error, step, completed, statements, traits, map, plan.executed), [...ctx.completed]);
   };
   const wrap = plan.wrapInTransaction && statements.length > 0;
-  if (wrap) {
+  // When nothing in the file steers the transaction or waits for COPY data, BEGIN, the file and
+  // COMMIT go out as one message: one round trip instead of three. A query string that starts
+  // with BEGIN runs as an explicit transaction block and stops at the first error, as before.
+  const folded = wrap && plan.steps.length === 1 && traits.every((t) => !t.transactionControl && t.copy !== 'in');
+  if (wrap && !folded) {
     roundTrips++;
     const outcome = await session.run('BEGIN');
     if (outcome.error) await fail(outcome.error, { first: 0, last: 0 }, 0);
   }
-  for (const step of plan.steps) {
+  for (const planned of plan.steps) {
+    const step: Step = folded ? { ...planned, lead: FOLD_OPEN.length } : planned;
     const first = statements[step.first] as Statement;
     const last = statements[step.last] as Statement;
     const text = rendered.text.slice(first.start, last.end);
     const copy = last.copyData ? rendered.text.slice(last.copyData.start, last.copyData.end) : undefined;
     roundTrips++;
-    const outcome = await session.run(text, copy, (notice, completed) => {
+    const outcome = await session.run(folded ? `${FOLD_OPEN}${text}${FOLD_CLOSE}` : text, copy, (notice, completed) => {
       notices.push(toNotice(notice, step, completed, statements, map));
     });
     if (outcome.error) await fail(outcome.error, step, outcome.completed);
   }
-  if (wrap && session.txStatus === 'T') {
+  if (wrap && !folded && session.txStatus === 'T') {
     // Deferred constraints and triggers fire here; blame the file's last statement.
     roundTrips++;
     const outcome = await session.run('COMMIT');
@@ -170,14 +183,17 @@ function pinpoint(
   rendered: string,
 ): { index: number; offset: number } {
   const first = statements[step.first] as Statement;
-  if (message.position) {
-    const sent = rendered.slice(first.start, (statements[step.last] as Statement).end);
-    const offset = first.start + advanceCodePoints(sent, 0, Number(message.position) - 1);
+  const sent = rendered.slice(first.start, (statements[step.last] as Statement).end);
+  // A folded file's message starts with BEGIN: one more command completed, `lead` more characters.
+  const lead = step.lead ?? 0;
+  const position = message.position ? Number(message.position) - lead : 0;
+  if (position > 0 && position <= sent.length) {
+    const offset = first.start + advanceCodePoints(sent, 0, position - 1);
     let index = step.first;
     while (index < step.last && (statements[index + 1] as Statement).start <= offset) index++;
     return { index, offset };
   }
-  const index = Math.min(step.first + completed, step.last);
+  const index = Math.min(step.first + Math.max(completed - (lead > 0 ? 1 : 0), 0), step.last);
   const statement = statements[index] as Statement;
   return { index, offset: contextOffset(message, statement, rendered) ?? statement.start };
 }

@@ -87,12 +87,21 @@ export class Session {
   lost: Error | undefined;
   private current: SimpleQuery | undefined;
   private sink: NoticeSink | undefined;
+  private awaitingReady: (() => void) | undefined;
+
+  /** Settles when the connection ends, so nothing waits for a ReadyForQuery that cannot come. */
+  private readonly closed: Promise<void>;
 
   constructor(readonly client: pg.Client) {
+    this.closed = new Promise((resolve) => {
+      client.once('end', () => resolve());
+      client.once('error', () => resolve());
+    });
     client.on('notice', (notice) => this.sink?.(notice, this.current?.completed ?? 0));
     client.on('error', (error) => (this.lost ??= error));
     client.connection.on('readyForQuery', (message: { status?: string }) => {
       if (message.status === 'I' || message.status === 'T' || message.status === 'E') this.txStatus = message.status;
+      this.awaitingReady?.();
     });
     client.connection.on('parameterStatus', (message: { parameterName?: string; parameterValue?: string }) => {
       if (message.parameterName === 'standard_conforming_strings') this.standardConformingStrings = message.parameterValue !== 'off';
@@ -114,10 +123,16 @@ export class Session {
     const query = new SimpleQuery(text, copyData);
     this.current = query;
     this.sink = sink;
+    // The driver hands an error over before the ReadyForQuery that follows it; wait for that
+    // one, so `txStatus` tells whether the batch left a transaction open (a folded file's BEGIN).
+    const ready = new Promise<void>((resolve) => (this.awaitingReady = resolve));
     try {
       this.client.query(query as unknown as pg.Submittable);
-      return await query.done;
+      const outcome = await query.done;
+      if (outcome.error && isServerError(outcome.error) && !this.lost) await Promise.race([ready, this.closed]);
+      return outcome;
     } finally {
+      this.awaitingReady = undefined;
       this.current = undefined;
       this.sink = undefined;
     }

@@ -51,7 +51,7 @@ describe('replay: success', () => {
     const result = await replay(set, db, { onProgress: (e) => events.push(e) });
     expect(await tables()).toEqual(['public.posts', 'public.users', 'public.v']);
     expect(result.files.map((f) => [f.path, f.executed, f.statements, f.roundTrips])).toEqual([
-      ['001_users.sql', 'transaction', 2, 3], // BEGIN, the file, COMMIT
+      ['001_users.sql', 'transaction', 2, 1], // BEGIN, the file and COMMIT in one message
       ['002_posts.sql', 'autocommit', 2, 1],
       ['003_view.sql', 'script', 1, 1],
     ]);
@@ -161,6 +161,13 @@ describe('replay: failures point at the file, line and column', () => {
     const error = await failure(replay(set, db));
     expect(error.failure.file).toBe(path.join('migrations', '002.sql'));
     expect(await tables()).toEqual(['public.one']); // 002 rolled back, 003 never ran
+  });
+
+  it('leaves no transaction open after a file sent with its BEGIN and COMMIT fails', async () => {
+    const set = migrationSet([{ path: '001.sql', sql: 'create table one ();\ncreate table two (); select 1/0;' }]);
+    const error = await failure(replay(set, db));
+    expect(error.failure).toMatchObject({ line: 2, column: 22, statementIndex: 2, sqlstate: '22012' });
+    expect(await tables()).toEqual([]);
   });
 
   it('reports a deferred constraint failing at COMMIT against the file', async () => {
