@@ -41,6 +41,12 @@ export class Placeholders {
     for (const k of ROW_FIELDS) if (typeof r[k] === 'string' || Array.isArray(r[k])) this.visit(r, k, r[k]);
   }
 
+  /** Records a placeholder in a text field (json ones were walked when parsed). */
+  collectField(holder: Record<string, unknown>, key: string): void {
+    const v = holder[key];
+    if (typeof v === 'string') this.visit(holder, key, v);
+  }
+
   /** Records the placeholders anywhere in `value` (arrays, json objects). */
   collect(value: Record<string, unknown> | unknown[]): void {
     if (Array.isArray(value)) for (let i = 0; i < value.length; i++) this.visit(value, i, value[i]);

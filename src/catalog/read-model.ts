@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AnyObject } from './model.js';
-import { columnAddressesQuery, edgesQuery, partsQuery } from './queries/dependencies.js';
+import { edgesQuery, partsQuery } from './queries/dependencies.js';
 import { identitiesQuery, privilegesQuery } from './queries/identities.js';
 import type { KindRow } from './kinds/types.js';
 import { introspectors } from './registry.js';
@@ -20,18 +20,29 @@ export async function readCatalog(client: pg.Client, version: number): Promise<C
   const placeholders = new Placeholders();
   const query = async <R extends object>(text: string) => (await client.query<R>({ text, types: placeholders.types })).rows;
   const rows: KindRow[] = [];
-  for (const kind of introspectors) for (const row of await query<KindRow>(kind.query(version))) rows.push(row);
-  const enumerated = (await query<{ a: string }>(identitiesQuery(version))).map((r) => r.a);
+  for (const kind of introspectors) {
+    const result = await client.query<KindRow>({ text: kind.query(version), types: placeholders.types });
+    const fields = result.fields.filter((f) => f.name.startsWith(DEF)).map((f) => [f.name, f.name.slice(DEF.length)] as const);
+    for (const row of result.rows) {
+      if (fields.length > 0) row.def = defOf(row as unknown as Record<string, unknown>, fields, placeholders);
+      rows.push(row);
+    }
+  }
+  const named = await query<{ a: string; id: string | null }>(identitiesQuery(version));
+  const enumerated = named.map((r) => r.a);
   const privileges = await query<{ id: string }>(privilegesQuery());
-  const columns = (await query<{ a: string }>(columnAddressesQuery)).map((r) => r.a);
 
   const ids = new Map<string, string | null>();
+  // Table columns are in the enumeration's place for dependencies (it has whole objects only).
+  const columns: string[] = [];
   for (const row of rows) {
     if (row.a !== undefined) ids.set(row.a, row.id);
+    if (row.kind === 'column') columns.push(row.a!);
     placeholders.collectRow(row);
   }
+  for (const r of named) if (r.id !== null) ids.set(r.a, r.id);
   for (const row of privileges) placeholders.collectRow(row);
-  const unknown = new Set([...placeholders.addresses, ...enumerated, ...columns].filter((a) => !ids.has(a)));
+  const unknown = new Set([...placeholders.addresses, ...enumerated].filter((a) => !ids.has(a)));
   for (const [a, id] of await identify(client, unknown)) ids.set(a, id);
   placeholders.resolve(ids);
 
@@ -61,7 +72,25 @@ export async function readCatalog(client: pg.Client, version: number): Promise<C
   };
 }
 
-const sortIds = (ids: string[]) => ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+// the default sort compares strings by UTF-16 code units, as `<` does, without a call per comparison
+/** Prefix of the columns a kind query may return its def in, one per field, instead of one json `def`. */
+const DEF = 'def.';
+
+/**
+ * The def of a row whose query returned it as columns: in column order (the order json_build_object
+ * would give the keys), each value as its type parser read it. Building json for every row cost
+ * the server more than all the rest of the row (json_build_object looks up each argument's type).
+ */
+function defOf(row: Record<string, unknown>, fields: readonly (readonly [string, string])[], placeholders: Placeholders): Record<string, unknown> {
+  const def: Record<string, unknown> = {};
+  for (const [column, key] of fields) {
+    def[key] = row[column];
+    placeholders.collectField(def, key);
+  }
+  return def;
+}
+
+const sortIds = (ids: string[]) => ids.sort();
 
 /**
  * Maps every pg_depend edge onto model objects: an address resolves to the object enumerated
@@ -110,5 +139,9 @@ async function attachDependencies(client: pg.Client, objects: AnyObject[], idAt:
 }
 
 export function sortObjects<T extends { id: string }>(objects: T[]): T[] {
-  return objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byId = new Map(objects.map((o) => [o.id, o]));
+  // ids are unique; the default sort of the ids is the fast path (see sortIds)
+  if (byId.size !== objects.length) return objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  sortIds([...byId.keys()]).forEach((id, k) => (objects[k] = byId.get(id)!));
+  return objects;
 }

@@ -23,6 +23,42 @@ export function selfId(classid: string, objid: string, subid = '0'): string {
   return `(SELECT i.type || ' ' || i.identity FROM pg_catalog.pg_identify_object(${classid}, ${objid}, ${subid}) i) AS id, ${address(classid, objid, subid)} AS a`;
 }
 
+/**
+ * The id of a relation, column or table constraint built from its names, exactly as
+ * `pg_identify_object` would give it (its type for the relkind, then `quote_ident` of each name:
+ * `table s.t`, `table column s.t.c`, `table constraint k on s.t`), with its address as column `a`:
+ * the cheap form of `selfId` for the kinds with many rows (test/catalog/ids.test.ts compares the two).
+ */
+export function namedId(id: string, classid: string, objid: string, subid = '0'): string {
+  return `${id} AS id, ${address(classid, objid, subid)} AS a`;
+}
+
+/** `pg_identify_object` type of a relation of relkind `relkind`. */
+export function relationType(relkind: string): string {
+  return `CASE ${relkind} WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'i' THEN 'index' WHEN 'I' THEN 'index'
+    WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'c' THEN 'composite type'
+    WHEN 'f' THEN 'foreign table' WHEN 't' THEN 'toast table' END`;
+}
+
+/** `pg_identify_object` identity of a relation: its qualified, quoted name. */
+export function relationIdentity(nspname: string, relname: string): string {
+  return `pg_catalog.quote_ident(${nspname}) || '.' || pg_catalog.quote_ident(${relname})`;
+}
+
+/** `pg_identify_object` type and identity of a relation, `<type> <schema>.<name>`. */
+export function relationId(relkind: string, nspname: string, relname: string): string {
+  return `(${relationType(relkind)}) || ' ' || ${relationIdentity(nspname, relname)}`;
+}
+
+/**
+ * A def as one column per field (`def.<key>`, in this order), for kinds with many rows: read-model.ts
+ * assembles the object, so the server does not build json per row. Values keep their json types:
+ * text, boolean, int4 (not int8, which reads as text), json.
+ */
+export function defColumns(fields: Record<string, string>): string {
+  return Object.entries(fields).map(([key, value]) => `${value} AS "def.${key}"`).join(',\n  ');
+}
+
 /** A catalog address as text, `classid/objid/objsubid`. */
 export function address(classid: string, objid: string, subid: string): string {
   return `${classid}::pg_catalog.oid::text || '/' || ${objid}::pg_catalog.oid::text || '/' || ${subid}::text`;

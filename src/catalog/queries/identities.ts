@@ -1,4 +1,4 @@
-import { address, cls, idOf } from './common.js';
+import { address, cls, idOf, relationId, relationIdentity } from './common.js';
 
 /**
  * Catalogs whose rows are database objects a migration can create. The completeness guard takes
@@ -7,6 +7,19 @@ import { address, cls, idOf } from './common.js';
  */
 const extensionFamily = (family: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_opfamily')} AND e.objid = ${family} AND e.deptype = 'e')`;
+
+/**
+ * The enumeration names the many pg_class and table-constraint rows from their names (as
+ * `pg_identify_object` would); other rows (id NULL) are identified by address (identify.ts).
+ */
+const named: Record<string, { id: string; from: string }> = {
+  pg_class: { id: relationId('o.relkind', 'n.nspname', 'o.relname'), from: 'JOIN pg_catalog.pg_namespace n ON n.oid = o.relnamespace' },
+  pg_constraint: {
+    id: `CASE WHEN o.conrelid <> 0 THEN 'table constraint ' || pg_catalog.quote_ident(o.conname) || ' on ' || (SELECT ${relationIdentity('n.nspname', 'r.relname')}
+      FROM pg_catalog.pg_class r JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace WHERE r.oid = o.conrelid) END`,
+    from: '',
+  },
+};
 
 const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_namespace', where: `nspname !~ '^pg_(toast_)?temp_' AND nspname <> 'pg_toast'` },
@@ -54,11 +67,12 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
 export function identitiesQuery(v: number): string {
   const parts = catalogs(v).map(
     ({ catalog, where }) =>
-      `SELECT ${cls(catalog)} AS classid, o.oid AS objid FROM pg_catalog.${catalog} o WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
+      `SELECT ${cls(catalog)} AS classid, o.oid AS objid, ${named[catalog]?.id ?? 'NULL'} AS id
+    FROM pg_catalog.${catalog} o ${named[catalog]?.from ?? ''} WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
   );
   return `
 WITH o AS (${parts.join('\n  UNION ALL ')})
-SELECT ${address('o.classid', 'o.objid', '0')} AS a FROM o
+SELECT ${address('o.classid', 'o.objid', '0')} AS a, o.id FROM o
 WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))`;
 }
 
