@@ -19,9 +19,18 @@ import type { Diagnostic, DiscoverOptions, IgnoredFile, Migration, MigrationSet 
 import { migrationFormats } from './types.js';
 import { compareBytes } from './version-order.js';
 
-/** Reads each file once: detection sniffs content (dbmate markers) that assembly reads again. */
+/** Reads at once: enough to keep the disk busy without holding thousands of open files. */
+const READ_WIDTH = 32;
+
+/**
+ * Reads each file once: detection sniffs content (dbmate markers) that assembly reads again.
+ * Reads run up to READ_WIDTH at a time: one after another, 10,000 files took seconds of waiting.
+ */
 class FileCache {
   private readonly bytes = new Map<string, Promise<Uint8Array>>();
+  private rootReal: Promise<string> | undefined;
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
   constructor(
     private readonly fs: DiscoverFs,
     readonly root: string,
@@ -32,10 +41,29 @@ class FileCache {
   read(rel: string): Promise<Uint8Array> {
     let pending = this.bytes.get(rel);
     if (!pending) {
-      pending = this.readInside(rel);
+      pending = this.throttled(() => this.readInside(rel));
       this.bytes.set(rel, pending);
     }
     return pending;
+  }
+  /**
+   * Starts reading files that are likely needed, so the in-order reads find them done. A failure
+   * surfaces only when (and if) that file is read for real, in order.
+   */
+  prefetch(rels: string[]): void {
+    for (const rel of rels) this.read(rel).catch(() => undefined);
+  }
+  private async throttled<T>(work: () => Promise<T>): Promise<T> {
+    // A finished read hands its slot straight to the next waiting one.
+    if (this.active >= READ_WIDTH) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
   }
   /**
    * Links inside the root are followed like copies; a link out of it is refused, because the
@@ -45,7 +73,8 @@ class FileCache {
     const abs = this.abs(rel);
     try {
       if (this.fs.realPath) {
-        const [target, root] = await Promise.all([this.fs.realPath(abs), this.fs.realPath(this.root)]);
+        this.rootReal ??= this.fs.realPath(this.root);
+        const [target, root] = await Promise.all([this.fs.realPath(abs), this.rootReal]);
         if (target !== root && !target.startsWith(`${root}${path.sep}`)) {
           throw new InputError(`${rel} is a symbolic link to ${target}, outside the migration directory ${root}`, [
             'pgsquash follows links only within the directory: copy the file in, or point pgsquash at a directory that holds both.',
@@ -86,6 +115,7 @@ export async function discover(dir: string, options: DiscoverOptions = {}, fs: D
   const { root, supabase } = await locateRoot(fs, given);
   const tree = await listTree(fs, root);
   const files = new FileCache(fs, root);
+  files.prefetch(tree.files.filter((f) => f.name.toLowerCase().endsWith('.sql')).map((f) => f.path));
   const ctx: ScanContext = { sniffText: (p) => files.sniff(p) };
   const order = options.orderFile === undefined ? undefined : await readOrderFile(fs, options.orderFile);
   const placements = order ? await resolveOrderPaths(fs, order, root, given) : undefined;
