@@ -21,6 +21,8 @@ export interface CaseSummary {
   migraMs: number | undefined;
   engineStartMs: number | undefined;
   replayMs: number | undefined;
+  /** The after-preludes catalog snapshot, timed apart from the replay it interrupts. */
+  snapshotMs: number | undefined;
   introspectMs: number | undefined;
   emitMs: number | undefined;
   verifyMs: number | undefined;
@@ -36,6 +38,8 @@ export interface CaseSummary {
   trackerMs: number | undefined;
   /** Set when the tracked replay was stopped at this limit. */
   provenanceTimedOutMs: number | undefined;
+  /** Set when the run's provenance budget was spent before this case. */
+  provenanceSkipped: string | undefined;
   differences: number | null | undefined;
   errors: string[];
 }
@@ -55,6 +59,7 @@ export function summarize(r: CaseResult): CaseSummary {
     migraMs: r.migra && 'ms' in r.migra ? r.migra.ms : undefined,
     engineStartMs: pick(r.pgsquash, (c) => c.timings.engineStartMs),
     replayMs: pick(r.pgsquash, (c) => c.timings.replayMs),
+    snapshotMs: r.pgsquash.some((c) => c.timings.snapshotMs === undefined) ? undefined : pick(r.pgsquash, (c) => c.timings.snapshotMs ?? 0),
     introspectMs: pick(r.pgsquash, (c) => c.timings.introspectMs),
     emitMs: pick(r.pgsquash, (c) => c.timings.emitMs),
     verifyMs: pick(r.pgsquash, (c) => c.timings.verifyMs),
@@ -67,6 +72,7 @@ export function summarize(r: CaseResult): CaseSummary {
     provenanceRatio: r.provenance ? ratio(median(r.provenance.trackedMs), median(r.provenance.plainMs)) : undefined,
     trackerMs: r.provenance ? median(r.provenance.trackerMs) : undefined,
     provenanceTimedOutMs: r.provenance?.timedOutMs,
+    provenanceSkipped: r.provenance?.skipped,
     differences: r.pgsquash.at(-1)?.differences,
     errors: [...r.errors, ...(r.migra && 'error' in r.migra ? [`migra: ${r.migra.error}`] : [])],
   };
@@ -111,12 +117,12 @@ export function targets(cases: CaseSummary[], engineReadyMs: number | undefined)
 
 export function caseTable(cases: CaseSummary[]): string {
   const head =
-    '| case | files | objects | n | floor replay | pg_dump -s | migra | discover + engine | replay | introspect | emit | verify | baseline | peak RSS | provenance (tracked ÷ plain replay) | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
+    '| case | files | objects | n | floor replay | pg_dump -s | migra | discover + engine | replay | snapshot after preludes | introspect | emit | verify | baseline | peak RSS | provenance (tracked ÷ plain replay) | replay ÷ floor | introspect ÷ pg_dump | baseline ÷ (floor + dump) |';
   const rows = cases.map(
     (c) =>
-      `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${c.provenanceTimedOutMs !== undefined ? `stopped after ${sec(c.provenanceTimedOutMs)}` : c.provenanceRatio === undefined ? '–' : `${x(c.provenanceRatio)} (${sec(c.trackerMs)})`} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
+      `| ${c.name} | ${c.files} | ${c.objects ?? '–'} | ${c.n} | ${sec(c.floorReplayMs)} | ${sec(c.dumpMs)} | ${sec(c.migraMs)} | ${sec(c.engineStartMs)} | ${sec(c.replayMs)} | ${sec(c.snapshotMs)} | ${sec(c.introspectMs)} | ${sec(c.emitMs)} | ${sec(c.verifyMs)} | ${sec(c.totalMs)} | ${mb(c.peakRssMb)} | ${c.provenanceSkipped !== undefined ? 'not measured (run budget spent)' : c.provenanceTimedOutMs !== undefined ? `stopped after ${sec(c.provenanceTimedOutMs)}` : c.provenanceRatio === undefined ? '–' : `${x(c.provenanceRatio)} (${sec(c.trackerMs)})`} | ${x(c.replayRatio)} | ${x(c.introspectRatio)} | ${x(c.baselineRatio)} |`,
   );
-  return [head, `|${' --- |'.repeat(18)}`, ...rows].join('\n');
+  return [head, `|${' --- |'.repeat(19)}`, ...rows].join('\n');
 }
 
 /** Growth per 10× files for the history sizes: time(10N) / time(N); linear is ~10. */

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createEngine } from '../src/engine/index.js';
 import { availableCorpora, corporaRoot } from './corpora.js';
 import { cachedSet, GENERATOR_VERSION } from './generate.js';
-import { measureCase, PG15_BIN, type CaseResult, type CaseSpec } from './measure.js';
+import { measureCase, PG15_BIN, provenanceBudget, type CaseResult, type CaseSpec } from './measure.js';
 import { caseTable, median, scalingTable, summarize, targets, targetTable } from './report.js';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -53,11 +53,11 @@ async function specs(): Promise<CaseSpec[]> {
     return { name: `wide ${tables.toLocaleString('en')} tables`, group: 'wide', dir: set.dir, options: {}, reps: 1, generated: set.counts, ...extra };
   };
   const list: CaseSpec[] = quick
-    ? [await history(100, 3, { provenance: 3, provenanceLimitMs: 60_000 }), await history(1000, 3, { migra: true, provenance: 3, provenanceLimitMs: 90_000 }), await wide(1000, { headToHead: 3 })]
+    ? [await history(100, 3, { provenance: 3, provenanceLimitMs: 30_000 }), await history(1000, 3, { migra: true, provenance: 3, provenanceLimitMs: 60_000 }), await wide(1000, { headToHead: 3 })]
     : [
-        await history(100, 5, { provenance: 5, provenanceLimitMs: 60_000 }),
-        await history(1000, 5, { migra: true, provenance: 3, provenanceLimitMs: 90_000 }),
-        await history(10000, 3, { minReps: 1, budgetMs: 3 * 60_000, migra: true, provenance: 1, provenanceLimitMs: 120_000 }),
+        await history(100, 5, { provenance: 5, provenanceLimitMs: 30_000 }),
+        await history(1000, 5, { migra: true, provenance: 3, provenanceLimitMs: 60_000 }),
+        await history(10000, 3, { minReps: 1, budgetMs: 3 * 60_000, migra: true, provenance: 1, provenanceLimitMs: 90_000 }),
         await wide(10000, { headToHead: 5 }),
       ];
   if (!quick) {
@@ -140,7 +140,7 @@ Bundled Postgres 17: ${median(starts.bundledMs)?.toFixed(0)} ms; PG 15 install: 
 
 ## Provenance tracking
 
-The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts, one digest query after every file), interleaved; the column shows tracked ÷ plain and the tracker's own query time. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
+The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts, one digest query after every file), interleaved; the column shows tracked ÷ plain and the tracker's own query time. All provenance measurements of a run share a budget of ${(provenanceBudget.totalMs / 60_000).toFixed(0)} min (each tracked replay is also stopped at its case's limit); cases after it was spent say so. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
 
 ## Load per case
 

@@ -31,9 +31,15 @@ export interface BaselineOptions extends PipelineOptions {
   annotate?: boolean;
 }
 
+/** Wall-clock phases; they add up to `totalMs`. */
 export interface PhaseTimings {
+  /** Discovery and engine start. */
   engineStartMs: number;
+  /** Creating the scratch database, the preludes and the migrations. */
   replayMs: number;
+  /** The catalog snapshot taken after the preludes (introspection work, inside the replay's span). */
+  snapshotMs: number;
+  /** Reading the catalog after the migrations, and dropping the scratch database. */
   introspectMs: number;
   emitMs: number;
   verifyMs: number;
@@ -132,6 +138,7 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
     timings: {
       engineStartMs: tEngine - t0,
       replayMs: replayed.replayMs,
+      snapshotMs: replayed.snapshotMs,
       introspectMs: replayed.introspectMs,
       emitMs: tEmitted - tIntrospected,
       verifyMs: tVerified - tEmitted,
@@ -177,29 +184,38 @@ export async function onCleanCluster(
 export interface Replayed {
   catalog: Catalog;
   result: ReplayResult;
+  /** From creating the database to the last migration, without the snapshot. */
   replayMs: number;
+  snapshotMs: number;
+  /** Introspection and dropping the database. */
   introspectMs: number;
 }
 
 /** Replays into a fresh database, snapshotting after the preludes, then reads the delta. */
 export async function replayAndIntrospect(engine: Engine, set: MigrationSet, options: ReplayOptions, includeData: boolean): Promise<Replayed> {
+  const t0 = performance.now();
+  let snapshotMs = 0;
+  let t1 = t0;
+  let replayed: Omit<Replayed, 'introspectMs'>;
   const db = await engine.createDatabase('pgsquash_replay');
   try {
-    const t0 = performance.now();
     let before: CatalogSnapshot | undefined;
     const result = await replayExplained(set, db, {
       ...options,
       onPreludesDone: async (phase) => {
+        const s0 = performance.now();
         before = await withClient(phase.db, snapshot);
+        snapshotMs = performance.now() - s0;
         await options.onPreludesDone?.(phase);
       },
     });
-    const t1 = performance.now();
+    t1 = performance.now();
     const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData }));
-    return { catalog, result, replayMs: t1 - t0, introspectMs: performance.now() - t1 };
+    replayed = { catalog, result, replayMs: t1 - t0 - snapshotMs, snapshotMs };
   } finally {
     await db.drop();
   }
+  return { ...replayed, introspectMs: performance.now() - t1 };
 }
 
 /**

@@ -2,18 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine, type Engine } from '../../src/engine/index.js';
-import { buildBaseline } from '../../src/workflow/baseline.js';
+import { buildBaseline, type BaselineResult } from '../../src/workflow/baseline.js';
 import { diffBaseline, openReadOnly } from '../../src/workflow/diff.js';
 import { STEPS, tempProject, writeLayout } from './helpers.js';
 
 const p = tempProject();
 let sql = '';
+let built: BaselineResult;
 let live: Engine;
 const opts = { engine: 'embedded' as const, preset: 'none' };
 
 beforeAll(async () => {
   writeLayout(p.migrations, 'numbered');
-  sql = (await buildBaseline(p.migrations, opts)).sql;
+  built = await buildBaseline(p.migrations, opts);
+  sql = built.sql;
   live = await createEngine({ kind: 'embedded' });
 });
 afterAll(async () => {
@@ -30,6 +32,17 @@ async function diffWith(edit: (text: string) => string, name: string) {
 
 /** The baseline's statements are blank-line separated; drop or move one by its first words. */
 const without = (text: string, start: string) => text.split('\n\n').filter((b) => !b.startsWith(start)).join('\n\n');
+
+describe('baseline phase timings', () => {
+  it('add up to the total, with the after-preludes snapshot apart from the replay', () => {
+    const { engineStartMs, replayMs, snapshotMs, introspectMs, emitMs, verifyMs, totalMs } = built.timings;
+    expect(snapshotMs).toBeGreaterThan(0);
+    expect(replayMs).toBeGreaterThan(0);
+    const sum = engineStartMs + replayMs + snapshotMs + introspectMs + emitMs + verifyMs;
+    expect(sum).toBeLessThanOrEqual(totalMs + 1);
+    expect(totalMs - sum).toBeLessThan(20);
+  });
+});
 
 describe('diff', () => {
   it('finds nothing between the migrations and their baseline, even hand-edited: comments added, statements reordered', async () => {
