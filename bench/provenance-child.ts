@@ -13,8 +13,9 @@ const set = await discover(dir);
 const engine = await createEngine({ kind: 'embedded', pgBin: '/usr/lib/postgresql/15/bin' });
 try {
   const db = await engine.createDatabase('provenance');
-  const tracker = tracked ? new ProvenanceTracker(set.migrations.map((m) => m.path)) : undefined;
+  const tracker = tracked ? new ProvenanceTracker(set.migrations) : undefined;
   const result = await replay(set, db, { ...options, ...tracker?.hooks() });
+  await tracker?.close();
   console.log(JSON.stringify({ replayMs: result.durationMs, trackerMs: tracker?.elapsedMs ?? 0 }));
 } finally {
   await engine.close();

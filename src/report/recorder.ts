@@ -30,7 +30,7 @@ export class ReportRecorder {
   private extraMs = 0;
 
   constructor(private readonly set: MigrationSet) {
-    this.tracker = new ProvenanceTracker(set.migrations.map((m) => m.path));
+    this.tracker = new ProvenanceTracker(set.migrations);
   }
 
   hooks(chain: Hooks = {}): Required<Hooks> {
@@ -62,6 +62,7 @@ export class ReportRecorder {
   }
 
   async close(): Promise<void> {
+    await this.tracker.close();
     const side = this.side;
     this.side = undefined;
     await side?.end().catch(() => undefined);
