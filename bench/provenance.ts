@@ -4,10 +4,10 @@
  * corpora with their runner settings (bench/corpora.ts). Plain and tracked replays alternate, each
  * into a fresh database of one embedded engine; the figure is median(tracked) / median(plain) - 1
  * (the issue's target: at most 25%). Wall time suffers from whatever else the machine runs, so
- * the CPU time of the migration backend plus this process is given beside it. `--dump DIR` also writes each corpus's rendered report
+ * the CPU time of the whole server (every backend) plus this process is given beside it. `--dump DIR` also writes each corpus's rendered report
  * (`pgsquash report`) to DIR/<corpus>.md, to compare two implementations byte for byte.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { discover } from '../src/discover/index.js';
 import { createEngine } from '../src/engine/index.js';
@@ -28,11 +28,27 @@ for (const line of skipped) console.log(line);
 const chosen = present.filter((c) => (only ? c.name === only : names.includes(c.name)));
 const rows: string[] = ['corpus | files | plain replay | tracked replay | overhead | recorder ms | CPU plain | CPU tracked | CPU overhead'];
 
-/** CPU seconds of this process and of one server backend (/proc, clock ticks of 10 ms). */
-async function cpu(pid: number): Promise<number> {
+/** CPU seconds (user + system) of a process from /proc, with `children` also those of its reaped children. */
+async function procCpu(pid: number, children = false): Promise<number> {
   const stat = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(stat[11]) + Number(stat[12]) + (children ? Number(stat[13]) + Number(stat[14]) : 0);
+  return ticks / 100;
+}
+
+/**
+ * CPU seconds of this process and of the whole server: the postmaster with every backend, live or
+ * ended (the tracker's look sessions run in backends of their own).
+ */
+async function cpu(backend: number): Promise<number> {
+  const postmaster = Number((await readFile(`/proc/${backend}/stat`, 'utf8')).split(') ')[1]?.split(' ')[1]);
+  let total = await procCpu(postmaster, true);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (Number(stat.split(') ')[1]?.split(' ')[1]) === postmaster) total += await procCpu(Number(entry)).catch(() => 0);
+  }
   const own = process.cpuUsage();
-  return (Number(stat[11]) + Number(stat[12])) / 100 + (own.user + own.system) / 1e6;
+  return total + (own.user + own.system) / 1e6;
 }
 
 for (const corpus of chosen) {
@@ -51,8 +67,8 @@ for (const corpus of chosen) {
         const db = await engine.createDatabase('bench_provenance');
         const recorder = withTracking ? new ReportRecorder(set) : undefined;
         try {
-          // Load-independent figure: CPU of the migration session's backend and of this process,
-          // from the end of the preludes to after the last file's hooks.
+          // Load-independent figure: CPU of the whole server and of this process, from the end
+          // of the preludes to after the last file's hooks.
           const hooks = recorder?.hooks();
           let pid = 0;
           let cpu0 = 0;

@@ -129,8 +129,10 @@ export class LookPool {
     for (let i = 0; i < size; i++) {
       const client = await db.connect();
       pool.all.push(client);
-      // The looks' parameters never change their plans: plan them once.
-      await client.query('SET plan_cache_mode = force_generic_plan');
+      // The looks' parameters never change their plans: plan them once. Planned while the
+      // catalogs are small, they would scan them whole for good: every lookup they make has an
+      // index. Their estimated cost is high enough for JIT, which would compile them on every run.
+      await client.query('SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET jit = off');
       pool.free.push(client);
     }
     return pool;

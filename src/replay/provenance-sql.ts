@@ -224,7 +224,8 @@ SELECT ${cls('pg_class')} AS c, a.attrelid AS o, a.attnum::int AS s,
   ${changed('a')} OR EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum AND ${changed('ad')}) AS n
   FROM pg_catalog.pg_attribute a WHERE a.attrelid = rels.r AND a.attnum > 0
 UNION ALL SELECT ${cls('pg_constraint')}, k.oid, 0, ${changed('k')} FROM pg_catalog.pg_constraint k WHERE k.conrelid = rels.r
-UNION ALL SELECT ${cls('pg_constraint')}, k.oid, 0, ${changed('k')} FROM pg_catalog.pg_constraint k WHERE k.confrelid = rels.r AND k.contype = 'f'
+UNION ALL SELECT ${cls('pg_constraint')}, k.oid, 0, ${changed('k')} FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint k ON k.oid = d.objid
+  WHERE d.refclassid = ${cls('pg_class')} AND d.refobjid = rels.r AND d.classid = ${cls('pg_constraint')} AND k.contype = 'f' AND k.confrelid = rels.r
 UNION ALL SELECT ${cls('pg_class')}, x.indexrelid, 0, ${changed('x')} OR ${changed('i')} FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = rels.r
 UNION ALL SELECT ${cls('pg_trigger')}, g.oid, 0, ${changed('g')} FROM pg_catalog.pg_trigger g WHERE g.tgrelid = rels.r AND NOT g.tgisinternal
 UNION ALL SELECT ${cls('pg_policy')}, y.oid, 0, ${changed('y')} FROM pg_catalog.pg_policy y WHERE y.polrelid = rels.r

@@ -95,6 +95,11 @@ interface Tracked {
  */
 export class ProvenanceTracker {
   private readonly tracked = new Map<string, Tracked>();
+  /** Tracked objects by owner, by the relation a foreign key references, by catalog; tracked roles. */
+  private readonly children = new Map<string, Set<string>>();
+  private readonly referrers = new Map<string, Set<string>>();
+  private readonly byCatalog = new Map<number, Set<string>>();
+  private readonly roles = new Set<string>();
   private readonly all: ObjectHistory[] = [];
   private readonly paths: string[];
   /** User OIDs per counted catalog, to notice deletions by count in xmin looks. */
@@ -137,6 +142,8 @@ export class ProvenanceTracker {
   async start(db: Database): Promise<void> {
     const t0 = performance.now();
     const side = (this.side = await db.connect());
+    // Looks cost enough for JIT, which would compile them on every run (PostgreSQL builds with LLVM).
+    await side.query('SET jit = off');
     const first = await xminLookAt(side, '0');
     this.since = first.horizon ?? this.since;
     for (const row of first.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
@@ -228,15 +235,16 @@ export class ProvenanceTracker {
   private apply(file: number, look: Look): void {
     const seen = new Set(look.members);
     for (const row of look.rows) if (row.h !== null) seen.add(key(row.c, row.o, row.s));
-    const roles = new Set(look.roles.map((r) => key(r.c, r.o, r.s)));
-    const families = new Set(look.families.map((r) => key(RELATION, r, 0)));
     const gone = new Set<string>();
-    for (const [k, t] of this.tracked) {
-      if (seen.has(k)) continue;
-      const member = (t.parentKey !== null && families.has(t.parentKey)) || (t.referencedKey !== null && families.has(t.referencedKey));
-      const listed = t.s === 0 ? look.present.get(t.c) : undefined;
-      if (member || (listed && !listed.has(t.o)) || (t.history.type === 'role' && !roles.has(k))) gone.add(k);
+    for (const relation of look.families) {
+      const family = key(RELATION, relation, 0);
+      for (const k of [...(this.children.get(family) ?? []), ...(this.referrers.get(family) ?? [])]) if (!seen.has(k)) gone.add(k);
     }
+    for (const [catalog, listed] of look.present) {
+      for (const k of this.byCatalog.get(catalog) ?? []) if (!listed.has((this.tracked.get(k) as Tracked).o)) gone.add(k);
+    }
+    const roles = new Set(look.roles.map((r) => key(r.c, r.o, r.s)));
+    for (const k of this.roles) if (!roles.has(k)) gone.add(k);
     const created: Row[] = [];
     const altered: Row[] = [];
     // A look that also read by xmin may list an object twice; the rows agree (one snapshot).
@@ -248,34 +256,30 @@ export class ProvenanceTracker {
       } else if (!known) created.push(row);
       else if (known.digest !== row.h) altered.push(row);
     }
-    if (created.length + altered.length + gone.size === 0) return;
-    for (const row of created) {
-      const t = this.track(row, false);
+    const made = created.map((row) => this.track(row, false));
+    for (const t of made) {
       t.history.events.push({ file, action: 'created', before: '' });
+      if (t.parentKey) t.history.parent = this.tracked.get(t.parentKey)?.history.id ?? null;
     }
     const alteredKeys = new Set(altered.map((r) => key(r.c, r.o, r.s)));
     for (const row of altered) {
       const k = key(row.c, row.o, row.s);
       const t = this.tracked.get(k) as Tracked;
-      const before = t.history;
-      const [oldId, oldType] = [before.id, before.type];
+      const [oldId, oldType] = [t.history.id, t.history.type];
       this.rename(k, row.named?.id);
-      // A renamed table renames its columns, constraints, triggers, policies and rules too.
       if (t.history.id !== oldId) {
-        for (const [ck, child] of this.tracked) if (child.parentKey === k && !alteredKeys.has(ck)) this.rename(ck, childId(child.history, oldId.slice(oldType.length + 1), t.history.id.slice(t.history.type.length + 1)));
+        // A renamed table renames its columns, constraints, triggers, policies and rules too.
+        const [from, to] = [oldId.slice(oldType.length + 1), t.history.id.slice(t.history.type.length + 1)];
+        for (const ck of this.children.get(k) ?? []) {
+          const child = this.tracked.get(ck) as Tracked;
+          if (!alteredKeys.has(ck)) this.rename(ck, childId(child.history, from, to));
+          child.history.parent = t.history.id;
+        }
       }
       t.history.events.push({ file, action: 'altered', before: t.digest });
       t.digest = t.history.digest = row.h as string;
     }
-    for (const k of gone) {
-      const t = this.tracked.get(k);
-      if (!t) continue;
-      t.history.events.push({ file, action: 'dropped', before: t.digest });
-      t.history.exists = false;
-      t.history.digest = '';
-      this.tracked.delete(k);
-    }
-    this.resolveParents();
+    for (const k of gone) this.drop(k, file);
   }
 
   private session(): pg.Client {
@@ -313,7 +317,24 @@ export class ProvenanceTracker {
     };
     this.tracked.set(k, t);
     this.all.push(history);
+    if (t.parentKey) addTo(this.children, t.parentKey, k);
+    if (t.referencedKey) addTo(this.referrers, t.referencedKey, k);
+    if (t.s === 0) addTo(this.byCatalog, t.c, k);
+    if (history.type === 'role') this.roles.add(k);
     return t;
+  }
+
+  private drop(k: string, file: number): void {
+    const t = this.tracked.get(k);
+    if (!t) return;
+    t.history.events.push({ file, action: 'dropped', before: t.digest });
+    t.history.exists = false;
+    t.history.digest = '';
+    this.tracked.delete(k);
+    if (t.parentKey) this.children.get(t.parentKey)?.delete(k);
+    if (t.referencedKey) this.referrers.get(t.referencedKey)?.delete(k);
+    this.byCatalog.get(t.c)?.delete(k);
+    this.roles.delete(k);
   }
 
   private rename(k: string, id: string | undefined): Tracked {
@@ -325,11 +346,18 @@ export class ProvenanceTracker {
     return t;
   }
 
+  /** Every object's owner by its current id (at the start, and at the end after the final names). */
   private resolveParents(): void {
     for (const t of this.tracked.values()) {
       if (t.parentKey) t.history.parent = this.tracked.get(t.parentKey)?.history.id ?? t.history.parent;
     }
   }
+}
+
+function addTo<K>(index: Map<K, Set<string>>, at: K, k: string): void {
+  let set = index.get(at);
+  if (!set) index.set(at, (set = new Set()));
+  set.add(k);
 }
 
 /**
