@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
-import type { MigrationSet } from '../discover/types.js';
+import type { Migration, MigrationSet } from '../discover/types.js';
 import { emitBaseline } from '../emit/index.js';
 import { describeEngine, type Database, type Engine } from '../engine/index.js';
 import type { ReplayOptions, ReplayResult } from '../replay/index.js';
@@ -81,70 +81,80 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
   const tEngine = performance.now();
   const includeData = !options.schemaOnly;
   const recorder = options.report || options.annotate ? new ReportRecorder(prepared.set) : undefined;
-  let replayed: Replayed;
+  const shownPath = options.outputPath ?? 'baseline.sql';
+  // The verification database gets its history table and snapshot while the replay's catalog is
+  // read. Not with preludes: run again during that read, they could touch roles it reads.
+  let early: PendingApply | undefined;
+  const prepareEarly = options.verify !== false && engine.kind !== 'pglite' && (prepared.replay.preludes ?? []).length === 0;
   try {
-    replayed = await replayAndIntrospect(engine, prepared.set, { ...prepared.replay, ...recorder?.hooks() }, includeData);
-  } finally {
-    await recorder?.close();
-  }
-  const tIntrospected = performance.now();
-  const emitted = emitBaseline(
-    replayed.catalog,
-    { pgsquashVersion: VERSION, postgresMajor: engine.major, sourceFiles: prepared.set.migrations.length, inputDigest: inputDigest(prepared.set) },
-    { ...(options.schemaOnly ? { schemaOnly: true } : {}), ...(options.owners ? { owners: true } : {}) },
-  );
-  const recorded = recorder?.result();
-  const annotated = options.annotate && recorded ? annotateBaseline(emitted, replayed.catalog, recorded.provenance) : emitted;
-  const sql = options.editBaseline ? options.editBaseline(annotated) : annotated;
-  const tEmitted = performance.now();
-  let differences: Difference[] | null = null;
-  if (options.verify !== false) {
-    differences = await onCleanCluster(engine, replayed.catalog, prepared, options, async (target) =>
-      compareCatalogs(replayed.catalog, await applyBaseline(target, sql, prepared.replay, includeData, options.outputPath ?? 'baseline.sql'), {
-        ...(options.owners ? { owners: true } : {}),
-      }),
+    let replayed: Replayed;
+    try {
+      const startEarly = () => void (early = startApply(engine, prepared.replay, includeData, shownPath));
+      replayed = await replayAndIntrospect(engine, prepared.set, { ...prepared.replay, ...recorder?.hooks() }, includeData, prepareEarly ? startEarly : undefined);
+    } finally {
+      await recorder?.close();
+    }
+    const tIntrospected = performance.now();
+    const emitted = emitBaseline(
+      replayed.catalog,
+      { pgsquashVersion: VERSION, postgresMajor: engine.major, sourceFiles: prepared.set.migrations.length, inputDigest: inputDigest(prepared.set) },
+      { ...(options.schemaOnly ? { schemaOnly: true } : {}), ...(options.owners ? { owners: true } : {}) },
     );
+    const recorded = recorder?.result();
+    const annotated = options.annotate && recorded ? annotateBaseline(emitted, replayed.catalog, recorded.provenance) : emitted;
+    const sql = options.editBaseline ? options.editBaseline(annotated) : annotated;
+    const tEmitted = performance.now();
+    let differences: Difference[] | null = null;
+    if (options.verify !== false) {
+      const ready: PendingApply | undefined = early;
+      differences = await onCleanCluster(engine, replayed.catalog, prepared, options, async (target) => {
+        const applied = ready && target === engine ? ready.apply(sql) : applyBaseline(target, sql, prepared.replay, includeData, shownPath);
+        return compareCatalogs(replayed.catalog, await applied, { ...(options.owners ? { owners: true } : {}) });
+      });
+    }
+    const tVerified = performance.now();
+    const objectsByKind: Record<string, number> = {};
+    for (const o of replayed.catalog.objects) objectsByKind[o.kind] = (objectsByKind[o.kind] ?? 0) + 1;
+    const data = replayed.catalog.data ?? [];
+    return {
+      set: prepared.set,
+      prepared,
+      engine: describeEngine(engine),
+      sql,
+      catalog: replayed.catalog,
+      replay: replayed.result,
+      differences,
+      ...(recorded && options.report
+        ? {
+            report: buildReport({
+              set: prepared.set,
+              replay: replayed.result,
+              catalog: replayed.catalog,
+              recorded,
+              timings: { replayMs: replayed.replayMs, introspectMs: replayed.introspectMs, totalMs: performance.now() - t0 },
+            }),
+          }
+        : {}),
+      stats: {
+        objects: replayed.catalog.objects.length,
+        objectsByKind: Object.fromEntries(Object.entries(objectsByKind).sort(([a], [b]) => a.localeCompare(b))),
+        dataTables: data.length,
+        dataRows: data.reduce((n, t) => n + t.rows.length, 0),
+        lines: sql.split('\n').length - 1,
+      },
+      timings: {
+        engineStartMs: tEngine - t0,
+        replayMs: replayed.replayMs,
+        snapshotMs: replayed.snapshotMs,
+        introspectMs: replayed.introspectMs,
+        emitMs: tEmitted - tIntrospected,
+        verifyMs: tVerified - tEmitted,
+        totalMs: tVerified - t0,
+      },
+    };
+  } finally {
+    await early?.abandon();
   }
-  const tVerified = performance.now();
-  const objectsByKind: Record<string, number> = {};
-  for (const o of replayed.catalog.objects) objectsByKind[o.kind] = (objectsByKind[o.kind] ?? 0) + 1;
-  const data = replayed.catalog.data ?? [];
-  return {
-    set: prepared.set,
-    prepared,
-    engine: describeEngine(engine),
-    sql,
-    catalog: replayed.catalog,
-    replay: replayed.result,
-    differences,
-    ...(recorded && options.report
-      ? {
-          report: buildReport({
-            set: prepared.set,
-            replay: replayed.result,
-            catalog: replayed.catalog,
-            recorded,
-            timings: { replayMs: replayed.replayMs, introspectMs: replayed.introspectMs, totalMs: performance.now() - t0 },
-          }),
-        }
-      : {}),
-    stats: {
-      objects: replayed.catalog.objects.length,
-      objectsByKind: Object.fromEntries(Object.entries(objectsByKind).sort(([a], [b]) => a.localeCompare(b))),
-      dataTables: data.length,
-      dataRows: data.reduce((n, t) => n + t.rows.length, 0),
-      lines: sql.split('\n').length - 1,
-    },
-    timings: {
-      engineStartMs: tEngine - t0,
-      replayMs: replayed.replayMs,
-      snapshotMs: replayed.snapshotMs,
-      introspectMs: replayed.introspectMs,
-      emitMs: tEmitted - tIntrospected,
-      verifyMs: tVerified - tEmitted,
-      totalMs: tVerified - t0,
-    },
-  };
 }
 
 /** Kinds that live in the cluster, not in one database: a replay leaves them behind for the next database. */
@@ -191,8 +201,11 @@ export interface Replayed {
   introspectMs: number;
 }
 
-/** Replays into a fresh database, snapshotting after the preludes, then reads the delta. */
-export async function replayAndIntrospect(engine: Engine, set: MigrationSet, options: ReplayOptions, includeData: boolean): Promise<Replayed> {
+/**
+ * Replays into a fresh database, snapshotting after the preludes, then reads the delta.
+ * `onReplayed` is called between the two.
+ */
+export async function replayAndIntrospect(engine: Engine, set: MigrationSet, options: ReplayOptions, includeData: boolean, onReplayed?: () => void): Promise<Replayed> {
   const t0 = performance.now();
   let snapshotMs = 0;
   let t1 = t0;
@@ -210,6 +223,7 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
       },
     });
     t1 = performance.now();
+    onReplayed?.();
     const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData }));
     replayed = { catalog, result, replayMs: t1 - t0 - snapshotMs, snapshotMs };
   } finally {
@@ -222,17 +236,30 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
  * Applies `sql` to a fresh database that ran the same preludes, and reads it back. The baseline
  * goes through the replay stage as one transactional file, so a failure points at its line.
  */
-export async function applyBaseline(engine: Engine, sql: string, options: ReplayOptions, includeData: boolean, shownPath: string): Promise<Catalog> {
-  const set: MigrationSet = {
-    root: process.cwd(),
-    format: 'numbered',
-    formatReason: 'the baseline',
-    migrations: [
-      { version: '0', name: 'baseline', path: shownPath, absPath: shownPath, sql, startLine: 1, transaction: 'transaction', format: 'numbered', sha256: '' },
-    ],
-    diagnostics: [],
-    ignored: [],
-  };
+export function applyBaseline(engine: Engine, sql: string, options: ReplayOptions, includeData: boolean, shownPath: string): Promise<Catalog> {
+  return startApply(engine, options, includeData, shownPath).apply(sql);
+}
+
+/** A verification database being made ready before the baseline text exists. */
+interface PendingApply {
+  /** Hands over the baseline; resolves with the catalog read back. */
+  apply(sql: string): Promise<Catalog>;
+  /** Gives up on it if no baseline was handed over (the database is dropped); waits until it is settled. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Starts `applyBaseline` without the text: the database, the preludes, the history table and the
+ * snapshot go ahead; the replay then waits (in its after-preludes hook, before the file list is
+ * read) for the baseline to be handed over.
+ */
+function startApply(engine: Engine, options: ReplayOptions, includeData: boolean, shownPath: string): PendingApply {
+  let hand!: (sql: string) => void;
+  let refuse!: (reason: Error) => void;
+  const text = new Promise<string>((resolve, reject) => ((hand = resolve), (refuse = reject)));
+  // Refused before the replay waits for it: not an unhandled rejection.
+  text.catch(() => undefined);
+  const set: MigrationSet = { root: process.cwd(), format: 'numbered', formatReason: 'the baseline', migrations: [], diagnostics: [], ignored: [] };
   // The baseline stands in for the migrations, so it runs as they did: same settings, same role,
   // and beside the runner's own history table, which migrations may alter.
   const preludesOnly: ReplayOptions = {
@@ -241,7 +268,20 @@ export async function applyBaseline(engine: Engine, sql: string, options: Replay
     ...(options.role ? { role: options.role } : {}),
     ...(options.historyTable ? { historyTable: options.historyTable } : {}),
   };
-  return (await replayAndIntrospect(engine, set, preludesOnly, includeData)).catalog;
+  const baseline = (sql: string): Migration => ({ version: '0', name: 'baseline', path: shownPath, absPath: shownPath, sql, startLine: 1, transaction: 'transaction', format: 'numbered', sha256: '' });
+  const catalog = replayAndIntrospect(engine, set, { ...preludesOnly, onPreludesDone: async () => void set.migrations.push(baseline(await text)) }, includeData).then((r) => r.catalog);
+  // Observed by `apply`, or settled and ignored by `abandon`.
+  catalog.catch(() => undefined);
+  return {
+    apply(sql) {
+      hand(sql);
+      return catalog;
+    },
+    async abandon() {
+      refuse(new Error('verification not needed'));
+      await catalog.catch(() => undefined);
+    },
+  };
 }
 
 async function withClient<T>(db: Database, fn: (client: pg.Client) => Promise<T>): Promise<T> {
