@@ -69,6 +69,8 @@ const tricky: FileSpec[] = [
   { path: '17_drop_column.sql', sql: 'alter table child drop column parent_id;' },
   { path: '18_comment.sql', sql: "comment on column parent.code is 'the code';" },
   { path: '19_drop_owner.sql', sql: 'drop owned by provenance_owner;\ndrop role provenance_owner;' },
+  // Waits for every older snapshot, the look of the file before included: a look must not wait for the replay.
+  { path: '20_concurrently.sql', sql: 'create index concurrently parent_code_idx on parent (code);' },
 ];
 
 describe('provenance tracker', () => {
@@ -100,6 +102,7 @@ describe('provenance tracker', () => {
     expect(story(p, 'extension pgcrypto')).toEqual(['created 15_extension.sql']);
     expect(p.objects.some((o) => o.id.startsWith('function public.gen_random_uuid'))).toBe(false);
     expect(story(p, 'table column public.parent.code')).toEqual(['created 01_parent.sql, altered 18_comment.sql']);
+    expect(story(p, 'index public.parent_code_idx')).toEqual(['created 20_concurrently.sql']);
     expect(p.objects.filter((o) => o.type === 'default acl').map((o) => o.events.map((e) => `${e.action} ${p.files[e.file]}`).join(', '))).toEqual([
       'created 10_defaults.sql, dropped 16_drop_role.sql',
     ]);
