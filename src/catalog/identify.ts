@@ -41,10 +41,9 @@ export class Placeholders {
     for (const k of ROW_FIELDS) if (typeof r[k] === 'string' || Array.isArray(r[k])) this.visit(r, k, r[k]);
   }
 
-  /** Records a placeholder in a text field (json ones were walked when parsed). */
-  collectField(holder: Record<string, unknown>, key: string): void {
-    const v = holder[key];
-    if (typeof v === 'string') this.visit(holder, key, v);
+  /** Records the placeholders in `holder[key]`, a text or a json value. */
+  collectAt(holder: Record<string, unknown>, key: string): void {
+    this.visit(holder, key, holder[key]);
   }
 
   /** Records the placeholders anywhere in `value` (arrays, json objects). */

@@ -33,8 +33,8 @@ export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
  */
 export async function introspect(client: pg.Client, options: IntrospectOptions = {}): Promise<Catalog> {
   const version = await serverVersionNum(client);
-  return inCatalogSession(client, async () => {
-    const { objects: all, preinstalled, identities } = await readCatalog(client, version);
+  return inCatalogSession(client, async (second) => {
+    const { objects: all, preinstalled, identities } = await readCatalog(client, version, second);
     const covered = new Set<string>();
     for (const o of all) {
       covered.add(o.id);
@@ -63,7 +63,7 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
       data: await readTableData(client, tables, all, replace),
       sequences: movedSequences(await readSequenceStates(client, all), options.before?.sequences ?? []),
     };
-  });
+  }, { companion: true });
 }
 
 /** What differs from `before`: new and changed objects, and pre-existing ones that are gone. */

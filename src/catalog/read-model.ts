@@ -4,6 +4,7 @@ import { edgesQuery, partsQuery } from './queries/dependencies.js';
 import { identitiesQuery, privilegesQuery } from './queries/identities.js';
 import type { KindRow } from './kinds/types.js';
 import { introspectors } from './registry.js';
+import { readColumnar, readColumns } from './columnar.js';
 import { identify, Placeholders } from './identify.js';
 
 export interface CatalogRead {
@@ -15,32 +16,56 @@ export interface CatalogRead {
   identities: string[];
 }
 
-/** Reads the model, the guard's enumeration, and the dependencies between model objects. */
-export async function readCatalog(client: pg.Client, version: number): Promise<CatalogRead> {
+/** Kinds read on the second connection, if there is one: with the guard's enumeration and the dependencies, about half the server's work. */
+const SECOND_LANE = new Set(['constraint']);
+
+/** Kinds whose rows the guard's enumeration leaves out (they cover themselves), and columns. */
+const ENUMERATED_BY_ROW = new Set(['table', 'index', 'constraint', 'column']);
+
+/**
+ * Reads the model, the guard's enumeration, and the dependencies between model objects. With
+ * `second` (a connection in the same snapshot, see session.ts) the queries are split between the
+ * two, so the server works on two cores while this process parses.
+ */
+export async function readCatalog(client: pg.Client, version: number, second?: pg.Client): Promise<CatalogRead> {
   const placeholders = new Placeholders();
-  const query = async <R extends object>(text: string) => (await client.query<R>({ text, types: placeholders.types })).rows;
-  const rows: KindRow[] = [];
-  for (const kind of introspectors) {
-    const result = await client.query<KindRow>({ text: kind.query(version), types: placeholders.types });
-    const fields = result.fields.filter((f) => f.name.startsWith(DEF)).map((f) => [f.name, f.name.slice(DEF.length)] as const);
-    for (const row of result.rows) {
-      if (fields.length > 0) row.def = defOf(row as unknown as Record<string, unknown>, fields, placeholders);
-      rows.push(row);
+  const query = async <R extends object>(on: pg.Client, text: string) => (await on.query<R>({ text, types: placeholders.types })).rows;
+  // kept in registry order, whichever lane reads them
+  const byKind: KindRow[][] = [];
+  // rows of columnar kinds had their placeholders recorded as they were read
+  const recorded = new Set<KindRow[]>();
+  const lanes: ((on: pg.Client) => Promise<void>)[][] = [[], []];
+  introspectors.forEach((kind, k) =>
+    lanes[second && SECOND_LANE.has(kind.name) ? 1 : 0]!.push(async (on) => {
+      if (!kind.columnar) byKind[k] = await query<KindRow>(on, kind.query(version));
+      else recorded.add((byKind[k] = await readColumnar<KindRow>(on, kind.query(version), placeholders)));
+    }),
+  );
+  let enumeration: Record<string, unknown[]> = {};
+  let privileges: { id: string }[] = [];
+  let parts: Record<string, unknown[]> = {};
+  let edges: Record<string, unknown[]> = {};
+  lanes[second ? 1 : 0]!.push(
+    async (on) => void (enumeration = await readColumns(on, identitiesQuery(version))),
+    async (on) => void (privileges = await query<{ id: string }>(on, privilegesQuery())),
+    async (on) => void (parts = await readColumns(on, partsQuery)),
+    async (on) => void (edges = await readColumns(on, edgesQuery)),
+  );
+  const run = async (lane: ((on: pg.Client) => Promise<void>)[], on: pg.Client) => {
+    for (const step of lane) await step(on);
+  };
+  await Promise.all([run(lanes[0]!, client), run(lanes[1]!, second ?? client)]);
+
+  const rows = byKind.flat();
+  const enumerated = enumeration.a as string[];
+  const ids = new Map<string, string | null>();
+  for (const kindRows of byKind) {
+    const marked = recorded.has(kindRows);
+    for (const row of kindRows) {
+      if (row.a !== undefined) ids.set(row.a, row.id);
+      if (!marked) placeholders.collectRow(row);
     }
   }
-  const named = await query<{ a: string; id: string | null }>(identitiesQuery(version));
-  const enumerated = named.map((r) => r.a);
-  const privileges = await query<{ id: string }>(privilegesQuery());
-
-  const ids = new Map<string, string | null>();
-  // Table columns are in the enumeration's place for dependencies (it has whole objects only).
-  const columns: string[] = [];
-  for (const row of rows) {
-    if (row.a !== undefined) ids.set(row.a, row.id);
-    if (row.kind === 'column') columns.push(row.a!);
-    placeholders.collectRow(row);
-  }
-  for (const r of named) if (r.id !== null) ids.set(r.a, r.id);
   for (const row of privileges) placeholders.collectRow(row);
   const unknown = new Set([...placeholders.addresses, ...enumerated].filter((a) => !ids.has(a)));
   for (const [a, id] of await identify(client, unknown)) ids.set(a, id);
@@ -48,9 +73,13 @@ export async function readCatalog(client: pg.Client, version: number): Promise<C
 
   const objects: AnyObject[] = [];
   const preinstalled: string[] = [];
+  const owner = new Map<string, AnyObject>();
+  // Addresses of objects and table columns, for dependencies: the enumeration's (whole objects
+  // only) and those of the kinds it leaves out.
+  const at = new Map<string, AnyObject>();
   for (const row of rows) {
     if (row.preinstalled) preinstalled.push(row.id);
-    objects.push({
+    const o = {
       id: row.id,
       kind: row.kind,
       schema: row.schema,
@@ -59,12 +88,18 @@ export async function readCatalog(client: pg.Client, version: number): Promise<C
       owner: row.owner,
       def: row.def,
       deps: [],
-      covers: [...(row.covers ?? [])].sort(),
-    } as AnyObject);
+      covers: row.covers ? [...row.covers].sort() : [],
+    } as AnyObject;
+    objects.push(o);
+    owner.set(o.id, o);
+    for (const c of o.covers) owner.set(c, o);
   }
-  const idAt = new Map<string, string>();
-  for (const a of [...enumerated, ...columns]) idAt.set(a, ids.get(a)!);
-  await attachDependencies(client, objects, idAt);
+  for (const row of rows) if (ENUMERATED_BY_ROW.has(row.kind) && row.guarded !== false) at.set(row.a!, owner.get(row.id)!);
+  for (const a of enumerated) {
+    const o = owner.get(ids.get(a)!);
+    if (o) at.set(a, o);
+  }
+  attachDependencies(objects, at, parts, edges);
   return {
     objects: sortObjects(objects),
     preinstalled,
@@ -73,23 +108,6 @@ export async function readCatalog(client: pg.Client, version: number): Promise<C
 }
 
 // the default sort compares strings by UTF-16 code units, as `<` does, without a call per comparison
-/** Prefix of the columns a kind query may return its def in, one per field, instead of one json `def`. */
-const DEF = 'def.';
-
-/**
- * The def of a row whose query returned it as columns: in column order (the order json_build_object
- * would give the keys), each value as its type parser read it. Building json for every row cost
- * the server more than all the rest of the row (json_build_object looks up each argument's type).
- */
-function defOf(row: Record<string, unknown>, fields: readonly (readonly [string, string])[], placeholders: Placeholders): Record<string, unknown> {
-  const def: Record<string, unknown> = {};
-  for (const [column, key] of fields) {
-    def[key] = row[column];
-    placeholders.collectField(def, key);
-  }
-  return def;
-}
-
 const sortIds = (ids: string[]) => ids.sort();
 
 /**
@@ -98,39 +116,34 @@ const sortIds = (ids: string[]) => ids.sort();
  * the constraint, a column default to its column, a column to its relation), and a part a model
  * object covers (a domain's constraint) to that object.
  */
-async function attachDependencies(client: pg.Client, objects: AnyObject[], idAt: Map<string, string>): Promise<void> {
-  const owner = new Map<string, AnyObject>();
-  for (const o of objects) {
-    owner.set(o.id, o);
-    for (const c of o.covers) owner.set(c, o);
-  }
+function attachDependencies(objects: AnyObject[], at: Map<string, AnyObject>, parts: Record<string, unknown[]>, edges: Record<string, unknown[]>): void {
   const partOf = new Map<string, string>();
-  for (const r of (await client.query<{ a: string; b: string }>(partsQuery)).rows) partOf.set(r.a, r.b);
+  const [pa, pb] = [parts.a as string[], parts.b as string[]];
+  for (let k = 0; k < pa.length; k++) partOf.set(pa[k]!, pb[k]!);
   // many edges share an end (a table, a column): each address is resolved once
   const resolved = new Map<string, AnyObject | undefined>();
   const resolve = (start: string): AnyObject | undefined => {
-    if (resolved.has(start)) return resolved.get(start);
-    const o = follow(start);
-    resolved.set(start, o);
+    let o = resolved.get(start);
+    if (o === undefined && !resolved.has(start)) resolved.set(start, (o = follow(start)));
     return o;
   };
   const follow = (start: string): AnyObject | undefined => {
     let a: string | undefined = start;
     for (let hops = 0; a !== undefined && hops < 8; hops++) {
-      const id = idAt.get(a);
-      const o = id === undefined ? undefined : owner.get(id);
+      const o = at.get(a);
       if (o) return o;
-      const next: string | undefined = partOf.get(a) ?? (a.endsWith('/0') ? undefined : a.replace(/\/-?\d+$/, '/0'));
-      a = next;
+      // else what it is part of, or for a sub-object (a column) its object
+      a = partOf.get(a) ?? (a.endsWith('/0') ? undefined : `${a.slice(0, a.lastIndexOf('/'))}/0`);
     }
     return undefined;
   };
   const deps = new Map<AnyObject, Set<string>>();
-  for (const r of (await client.query<{ a: string; b: string; owned: boolean }>(edgesQuery)).rows) {
-    const from = resolve(r.a);
-    const to = resolve(r.b);
+  const [ea, eb, owned] = [edges.a as string[], edges.b as string[], edges.owned as boolean[]];
+  for (let k = 0; k < ea.length; k++) {
+    const from = resolve(ea[k]!);
+    const to = resolve(eb[k]!);
     if (!from || !to || from === to) continue;
-    if (r.owned && from.kind === 'sequence') continue;
+    if (owned[k] && from.kind === 'sequence') continue;
     let set = deps.get(from);
     if (!set) deps.set(from, (set = new Set()));
     set.add(to.id);

@@ -1,8 +1,10 @@
-import { cls, collationIfNotDefault, defColumns, idOf, namedId, notExtensionMember, ownerOf, relationId, relationIdentity, sequenceOptionsJson, userSchema } from '../queries/common.js';
+import {
+  address, cls, collationIfNotDefault, columnar, defColumns, idOf, modelledConstraint, modelledIndex, modelledTable, notExtensionMember, ownerOf, relationId, relationIdentity, sequenceOptionsJson, userSchema,
+} from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 const relHead = (kind: string) => `
-SELECT ${namedId(relationId('c.relkind', 'n.nspname', 'c.relname'), cls('pg_class'), 'c.oid')}, '${kind}' AS kind, n.nspname AS schema, c.relname AS name,
+SELECT ${relationId('c.relkind', 'n.nspname', 'c.relname')} AS id, ${address(cls('pg_class'), 'c.oid', '0')} AS a, '${kind}' AS kind, n.nspname AS schema, c.relname AS name,
   NULL AS parent, ${ownerOf('c.relowner')} AS owner,`;
 const relWhere = `${userSchema('n.nspname')} AND ${notExtensionMember('pg_class', 'c.oid')}`;
 /** Storage parameters rendered `name='value'`, as CREATE ... WITH takes them. */
@@ -30,113 +32,153 @@ ORDER BY n.nspname, c.relname`,
 
 export const tables: KindIntrospector = {
   name: 'table',
-  query: () => `${relHead('table')}
-  ${defColumns({
-    qname: 'c.oid::pg_catalog.regclass::text',
-    relkind: 'c.relkind',
-    unlogged: `c.relpersistence = 'u'`,
-    partitionKey: `CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END`,
-    partitionOf: 'CASE WHEN c.relispartition THEN (SELECT i.inhparent::pg_catalog.regclass::text FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) END',
-    partitionBound: 'CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END',
-    inherits: `CASE WHEN c.relispartition THEN '[]'::pg_catalog.json ELSE COALESCE((SELECT pg_catalog.json_agg(i.inhparent::pg_catalog.regclass::text ORDER BY i.inhseqno)
-      FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), '[]') END`,
-    accessMethod: `(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap')`,
-    reloptions: reloptions('c.reloptions'),
-    replicaIdentity: 'c.relreplident',
-    replicaIdentityIndex: `(SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
-      WHERE x.indrelid = c.oid AND x.indisreplident)`,
-    rowSecurity: 'c.relrowsecurity',
-    forceRowSecurity: 'c.relforcerowsecurity',
-  })},
-  NULL AS covers
-${relFrom}
-WHERE c.relkind IN ('r', 'p') AND ${relWhere}
-ORDER BY n.nspname, c.relname`,
+  columnar: true,
+  query: () =>
+    columnar(
+      {
+        id: relationId('c.relkind', 'n.nspname', 'c.relname'),
+        a: address(cls('pg_class'), 'c.oid', '0'),
+        kind: `'table'::text`,
+        schema: 'n.nspname',
+        name: 'c.relname',
+        parent: 'NULL::text',
+        owner: ownerOf('c.relowner'),
+        ...defColumns({
+          qname: 'c.oid::pg_catalog.regclass::text',
+          relkind: 'c.relkind',
+          unlogged: `c.relpersistence = 'u'`,
+          partitionKey: `CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END`,
+          partitionOf: 'CASE WHEN c.relispartition THEN (SELECT i.inhparent::pg_catalog.regclass::text FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) END',
+          partitionBound: 'CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END',
+          inherits: `CASE WHEN c.relispartition THEN '[]'::pg_catalog.json ELSE COALESCE((SELECT pg_catalog.json_agg(i.inhparent::pg_catalog.regclass::text ORDER BY i.inhseqno)
+            FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), '[]') END`,
+          accessMethod: `(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap')`,
+          reloptions: reloptions('c.reloptions'),
+          replicaIdentity: 'c.relreplident',
+          replicaIdentityIndex: `(SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+            WHERE x.indrelid = c.oid AND x.indisreplident)`,
+          rowSecurity: 'c.relrowsecurity',
+          forceRowSecurity: 'c.relforcerowsecurity',
+        }),
+        covers: 'NULL::text[]',
+      },
+      `${relFrom}
+  WHERE ${modelledTable('c', 'n')} AND ${notExtensionMember('pg_class', 'c.oid')}`,
+    ),
 };
 
 export const columns: KindIntrospector = {
   name: 'column',
-  query: (v) => `
-SELECT ${namedId(`'table column ' || ${relationIdentity('n.nspname', 'c.relname')} || '.' || pg_catalog.quote_ident(a.attname)`, cls('pg_class'), 'c.oid', 'a.attnum')},
-  'column' AS kind, n.nspname AS schema, c.relname || '.' || a.attname AS name, ${tableId} AS parent, NULL AS owner,
-  ${defColumns({
-    table: 'c.oid::pg_catalog.regclass::text',
-    name: 'pg_catalog.quote_ident(a.attname)',
-    position: 'pg_catalog.row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int4',
-    type: 'pg_catalog.format_type(a.atttypid, a.atttypmod)',
-    collation: collationIfNotDefault('a.attcollation', 't.typcollation'),
-    notNull: 'a.attnotnull',
-    notNullName: v >= 180000 ? `(SELECT pg_catalog.quote_ident(k.conname) FROM pg_catalog.pg_constraint k
-      WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum)` : 'NULL::text',
-    // a default holds no column reference (Postgres refuses one), so it deparses without its
-    // table, which spares opening every table's relcache entry (pg_get_expr with a relid does)
-    default: `CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END`,
-    identity: `NULLIF(a.attidentity, '')`,
-    identitySequence: `(SELECT pg_catalog.json_build_object('qname', s.seqrelid::pg_catalog.regclass::text, ${sequenceOptionsJson})
-      FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
-      WHERE a.attidentity <> '' AND d.refclassid = ${cls('pg_class')} AND d.refobjid = c.oid AND d.refobjsubid = a.attnum
-        AND d.classid = ${cls('pg_class')} AND d.deptype = 'i')`,
-    generated: `CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END`,
-    local: 'a.attislocal',
-    inherited: 'a.attinhcount > 0',
-    storage: 'NULLIF(a.attstorage, t.typstorage)',
-    compression: v >= 140000 ? "NULLIF(a.attcompression, '')" : 'NULL::text',
-    statistics: `${v >= 170000 ? 'a.attstattarget' : 'NULLIF(a.attstattarget, -1)'}::int4`,
-  })},
-  -- Postgres 18 keeps NOT NULL as named pg_constraint rows; the column accounts for them.
-  ${v >= 180000 ? `(SELECT pg_catalog.array_agg(${idOf(cls('pg_constraint'), 'k.oid')}) FROM pg_catalog.pg_constraint k
-    WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum)` : 'NULL'} AS covers
-${relFrom} JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
-  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
-WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ${relWhere}
-ORDER BY n.nspname, c.relname, a.attnum`,
+  columnar: true,
+  query: (v) =>
+    columnar(
+      {
+        id: `'table column ' || ${relationIdentity('n.nspname', 'c.relname')} || '.' || pg_catalog.quote_ident(a.attname)`,
+        a: address(cls('pg_class'), 'c.oid', 'a.attnum'),
+        kind: `'column'::text`,
+        schema: 'n.nspname',
+        name: `c.relname || '.' || a.attname`,
+        parent: tableId,
+        owner: 'NULL::text',
+        ...defColumns({
+          table: 'c.oid::pg_catalog.regclass::text',
+          name: 'pg_catalog.quote_ident(a.attname)',
+          position: 'pg_catalog.row_number() OVER (PARTITION BY c.oid ORDER BY a.attnum)::int4',
+          type: 'pg_catalog.format_type(a.atttypid, a.atttypmod)',
+          collation: collationIfNotDefault('a.attcollation', 't.typcollation'),
+          notNull: 'a.attnotnull',
+          notNullName: v >= 180000 ? `(SELECT pg_catalog.quote_ident(k.conname) FROM pg_catalog.pg_constraint k
+            WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum)` : 'NULL::text',
+          // a default holds no column reference (Postgres refuses one), so it deparses without its
+          // table, which spares opening every table's relcache entry (pg_get_expr with a relid does)
+          default: `CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END`,
+          identity: `NULLIF(a.attidentity, '')`,
+          identitySequence: `(SELECT pg_catalog.json_build_object('qname', s.seqrelid::pg_catalog.regclass::text, ${sequenceOptionsJson})
+            FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
+            WHERE a.attidentity <> '' AND d.refclassid = ${cls('pg_class')} AND d.refobjid = c.oid AND d.refobjsubid = a.attnum
+              AND d.classid = ${cls('pg_class')} AND d.deptype = 'i')`,
+          generated: `CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END`,
+          local: 'a.attislocal',
+          inherited: 'a.attinhcount > 0',
+          storage: 'NULLIF(a.attstorage, t.typstorage)',
+          compression: v >= 140000 ? "NULLIF(a.attcompression, '')" : 'NULL::text',
+          statistics: `${v >= 170000 ? 'a.attstattarget' : 'NULLIF(a.attstattarget, -1)'}::int4`,
+        }),
+        // Postgres 18 keeps NOT NULL as named pg_constraint rows; the column accounts for them.
+        covers: v >= 180000 ? `(SELECT pg_catalog.array_agg(${idOf(cls('pg_constraint'), 'k.oid')}) FROM pg_catalog.pg_constraint k
+          WHERE k.conrelid = c.oid AND k.contype = 'n' AND k.conkey[1] = a.attnum)` : 'NULL::text[]',
+      },
+      `${relFrom} JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+    JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = c.oid AND ad.adnum = a.attnum
+  WHERE ${modelledTable('c', 'n')} AND ${notExtensionMember('pg_class', 'c.oid')} AND a.attnum > 0 AND NOT a.attisdropped`,
+    ),
 };
 
 export const constraints: KindIntrospector = {
   name: 'constraint',
-  query: () => `
-SELECT ${namedId(`'table constraint ' || pg_catalog.quote_ident(k.conname) || ' on ' || ${relationIdentity('n.nspname', 'c.relname')}`, cls('pg_constraint'), 'k.oid')},
-  'constraint' AS kind, n.nspname AS schema, c.relname || '.' || k.conname AS name, ${tableId} AS parent, NULL AS owner,
-  ${defColumns({
-    table: 'c.oid::pg_catalog.regclass::text',
-    name: 'pg_catalog.quote_ident(k.conname)',
-    type: 'k.contype',
-    definition: 'pg_catalog.pg_get_constraintdef(k.oid)',
-    validated: 'k.convalidated',
-    local: 'k.conislocal',
-    parent: `CASE WHEN k.conparentid <> 0 THEN ${idOf(cls('pg_constraint'), 'k.conparentid')} END`,
-    references: `CASE WHEN k.contype = 'f' THEN (SELECT ${relationId('rc.relkind', 'rn.nspname', 'rc.relname')}
-      FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace WHERE rc.oid = k.confrelid) END`,
-  })},
-  -- an index is always in its table's schema
-  CASE WHEN k.conindid <> 0 AND k.contype IN ('p', 'u', 'x') THEN ARRAY[(SELECT ${relationId('ic.relkind', 'n.nspname', 'ic.relname')}
-    FROM pg_catalog.pg_class ic WHERE ic.oid = k.conindid)] END AS covers
-${relFrom} JOIN pg_catalog.pg_constraint k ON k.conrelid = c.oid
-WHERE c.relkind IN ('r', 'p') AND k.contype IN ('c', 'p', 'u', 'f', 'x') AND ${relWhere}
-ORDER BY n.nspname, c.relname, k.conname`,
+  columnar: true,
+  query: () =>
+    columnar(
+      {
+        id: `'table constraint ' || pg_catalog.quote_ident(k.conname) || ' on ' || ${relationIdentity('n.nspname', 'c.relname')}`,
+        a: address(cls('pg_constraint'), 'k.oid', '0'),
+        kind: `'constraint'::text`,
+        schema: 'n.nspname',
+        name: `c.relname || '.' || k.conname`,
+        parent: tableId,
+        owner: 'NULL::text',
+        ...defColumns({
+          table: 'c.oid::pg_catalog.regclass::text',
+          name: 'pg_catalog.quote_ident(k.conname)',
+          type: 'k.contype',
+          definition: 'pg_catalog.pg_get_constraintdef(k.oid)',
+          validated: 'k.convalidated',
+          local: 'k.conislocal',
+          parent: `CASE WHEN k.conparentid <> 0 THEN ${idOf(cls('pg_constraint'), 'k.conparentid')} END`,
+          references: `CASE WHEN k.contype = 'f' THEN (SELECT ${relationId('rc.relkind', 'rn.nspname', 'rc.relname')}
+            FROM pg_catalog.pg_class rc JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace WHERE rc.oid = k.confrelid) END`,
+        }),
+        // an index is always in its table's schema
+        covers: `CASE WHEN k.conindid <> 0 AND k.contype IN ('p', 'u', 'x') THEN ARRAY[(SELECT ${relationId('ic.relkind', 'n.nspname', 'ic.relname')}
+          FROM pg_catalog.pg_class ic WHERE ic.oid = k.conindid)] END`,
+      },
+      `${relFrom} JOIN pg_catalog.pg_constraint k ON k.conrelid = c.oid
+  WHERE ${modelledConstraint('k', 'c', 'n')} AND ${notExtensionMember('pg_class', 'c.oid')}`,
+    ),
 };
 
 /** Indexes that do not back a constraint (those belong to the constraint). */
 export const indexes: KindIntrospector = {
   name: 'index',
-  query: () => `
-SELECT ${namedId(relationId('c.relkind', 'n.nspname', 'c.relname'), cls('pg_class'), 'c.oid')}, 'index' AS kind, n.nspname AS schema,
-  tc.relname || '.' || c.relname AS name, ${relationId('tc.relkind', 'n.nspname', 'tc.relname')} AS parent, NULL AS owner,
-  ${defColumns({
-    table: 'tc.oid::pg_catalog.regclass::text',
-    qname: 'c.oid::pg_catalog.regclass::text',
-    definition: 'pg_catalog.pg_get_indexdef(c.oid)',
-    parentIndex: `(SELECT ${idOf(cls('pg_class'), 'i.inhparent')} FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)`,
-    clustered: 'x.indisclustered',
-  })},
-  NULL AS covers
-${relFrom} JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid JOIN pg_catalog.pg_class tc ON tc.oid = x.indrelid
-WHERE c.relkind IN ('i', 'I') AND tc.relkind IN ('r', 'p', 'm') AND ${relWhere}
-  -- a constraint's index is its internal part (pg_depend is indexed on the dependent; conindid is not)
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ${cls('pg_class')} AND d.objid = c.oid
-    AND d.refclassid = ${cls('pg_constraint')} AND d.deptype = 'i')
-ORDER BY n.nspname, tc.relname, c.relname`,
+  columnar: true,
+  query: () =>
+    columnar(
+      {
+        id: relationId('c.relkind', 'n.nspname', 'c.relname'),
+        a: address(cls('pg_class'), 'c.oid', '0'),
+        kind: `'index'::text`,
+        schema: 'n.nspname',
+        name: `tc.relname || '.' || c.relname`,
+        parent: relationId('tc.relkind', 'n.nspname', 'tc.relname'),
+        owner: 'NULL::text',
+        ...defColumns({
+          table: 'tc.oid::pg_catalog.regclass::text',
+          qname: 'c.oid::pg_catalog.regclass::text',
+          definition: 'pg_catalog.pg_get_indexdef(c.oid)',
+          parentIndex: `(SELECT ${idOf(cls('pg_class'), 'i.inhparent')} FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)`,
+          clustered: 'x.indisclustered',
+        }),
+        covers: 'NULL::text[]',
+        // the guard's enumeration leaves out the indexes of extension tables, and so do dependencies
+        guarded: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = tc.oid AND e.deptype = 'e')`,
+      },
+      `${relFrom} JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid JOIN pg_catalog.pg_class tc ON tc.oid = x.indrelid
+  WHERE ${modelledIndex('c', 'tc', 'n')} AND ${notExtensionMember('pg_class', 'c.oid')}
+    -- a constraint's index is its internal part (pg_depend is indexed on the dependent; conindid is not)
+    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ${cls('pg_class')} AND d.objid = c.oid
+      AND d.refclassid = ${cls('pg_constraint')} AND d.deptype = 'i')`,
+    ),
 };
 
 export const views: KindIntrospector = {

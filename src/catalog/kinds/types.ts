@@ -16,6 +16,12 @@ export interface KindRow {
   owner: string | null;
   def: unknown;
   covers: string[] | null;
+  /**
+   * The table, index and constraint kinds stand in for the guard's enumeration (common.ts
+   * `modelledTable`): their rows' addresses count as enumerated, but for an index where `guarded`
+   * is false (one on an extension's table, which the enumeration leaves out).
+   */
+  guarded?: boolean;
   /** Made by initdb (the public schema): present in every fresh database, never emitted as new. */
   preinstalled?: boolean;
 }
@@ -23,6 +29,8 @@ export interface KindRow {
 export interface KindIntrospector {
   /** Registry key, for messages. */
   name: string;
+  /** The query returns its rows column by column (queries/common.ts `columnar`). */
+  columnar?: boolean;
   /** The SQL for a server (`server_version_num`), columns as in KindRow. */
   query(serverVersionNum: number): string;
 }

@@ -23,15 +23,12 @@ export function selfId(classid: string, objid: string, subid = '0'): string {
   return `(SELECT i.type || ' ' || i.identity FROM pg_catalog.pg_identify_object(${classid}, ${objid}, ${subid}) i) AS id, ${address(classid, objid, subid)} AS a`;
 }
 
-/**
- * The id of a relation, column or table constraint built from its names, exactly as
- * `pg_identify_object` would give it (its type for the relkind, then `quote_ident` of each name:
- * `table s.t`, `table column s.t.c`, `table constraint k on s.t`), with its address as column `a`:
- * the cheap form of `selfId` for the kinds with many rows (test/catalog/ids.test.ts compares the two).
+/*
+ * Ids of relations, columns and table constraints built from their names, exactly as
+ * `pg_identify_object` gives them (its type for the relkind, then `quote_ident` of each name:
+ * `table s.t`, `table column s.t.c`, `table constraint k on s.t`): the cheap form of `selfId` for
+ * the kinds with many rows (test/catalog/ids.test.ts compares the two).
  */
-export function namedId(id: string, classid: string, objid: string, subid = '0'): string {
-  return `${id} AS id, ${address(classid, objid, subid)} AS a`;
-}
 
 /** `pg_identify_object` type of a relation of relkind `relkind`. */
 export function relationType(relkind: string): string {
@@ -51,12 +48,26 @@ export function relationId(relkind: string, nspname: string, relname: string): s
 }
 
 /**
- * A def as one column per field (`def.<key>`, in this order), for kinds with many rows: read-model.ts
- * assembles the object, so the server does not build json per row. Values keep their json types:
- * text, boolean, int4 (not int8, which reads as text), json.
+ * A query for a kind with many rows, returned column by column: one row holding a json array per
+ * column (`json_agg` feeds every aggregate of a query the rows in the same order). The client then
+ * parses a few large json texts natively instead of many rows field by field, and the server builds
+ * no json object per row (json_build_object looks up every argument's type, on every row). Row
+ * order is irrelevant (objects are sorted by id). Columns named `def.<key>` become the def, in
+ * this order (read-model.ts); their values keep their json types (text, boolean, int4, json).
  */
-export function defColumns(fields: Record<string, string>): string {
-  return Object.entries(fields).map(([key, value]) => `${value} AS "def.${key}"`).join(',\n  ');
+export function columnar(columns: Record<string, string>, from: string): string {
+  const select = Object.entries(columns).map(([name, value]) => `${value} AS "${name}"`).join(',\n    ');
+  return byColumn(Object.keys(columns), `SELECT ${select}\n  ${from}`);
+}
+
+/** The rows of `query` as one json array per column (see `columnar`). */
+export function byColumn(names: string[], query: string): string {
+  return `SELECT ${names.map((name) => `pg_catalog.json_agg(q."${name}") AS "${name}"`).join(', ')} FROM (\n  ${query}) q`;
+}
+
+/** Columns `def.<key>` for `columnar`. */
+export function defColumns(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [`def.${key}`, value]));
 }
 
 /** A catalog address as text, `classid/objid/objsubid`. */
@@ -76,6 +87,24 @@ export function notExtensionMember(catalog: string, oid: string): string {
 /** Schemas that hold user objects. */
 export function userSchema(nspname: string): string {
   return `${nspname} NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${nspname} !~ '^pg_(toast_)?temp_'`;
+}
+
+/*
+ * Which relations and constraints the table, index and constraint kinds read (extension members
+ * aside): the guard's enumeration leaves these out (a kind row covers each), so the many rows of
+ * a large schema are not enumerated twice.
+ */
+export function modelledTable(rel: string, nsp: string): string {
+  return `${rel}.relkind IN ('r', 'p') AND ${userSchema(`${nsp}.nspname`)}`;
+}
+
+/** An index of a table or materialized view (a constraint's own index is the constraint's part). */
+export function modelledIndex(index: string, table: string, nsp: string): string {
+  return `${index}.relkind IN ('i', 'I') AND ${table}.relkind IN ('r', 'p', 'm') AND ${userSchema(`${nsp}.nspname`)}`;
+}
+
+export function modelledConstraint(k: string, rel: string, nsp: string): string {
+  return `${k}.contype IN ('c', 'p', 'u', 'f', 'x') AND ${modelledTable(rel, nsp)}`;
 }
 
 /** Owner role name (quoted), or NULL. */

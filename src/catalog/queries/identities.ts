@@ -1,34 +1,25 @@
-import { address, cls, idOf, relationId, relationIdentity } from './common.js';
+import { address, byColumn, cls, idOf, modelledConstraint, modelledIndex, modelledTable } from './common.js';
 
 /**
  * Catalogs whose rows are database objects a migration can create. The completeness guard takes
  * every such object (minus extension members and internal parts) and subtracts what the model
- * covers; what is left is reported by name. Adding a catalog here only widens the guard.
+ * covers; what is left is reported by name. Adding a catalog here only widens the guard. Tables,
+ * their indexes and constraints that the kinds read are left out (common.ts `modelledTable`).
  */
 const extensionFamily = (family: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_opfamily')} AND e.objid = ${family} AND e.deptype = 'e')`;
-
-/**
- * The enumeration names the many pg_class and table-constraint rows from their names (as
- * `pg_identify_object` would); other rows (id NULL) are identified by address (identify.ts).
- */
-const named: Record<string, { id: string; from: string }> = {
-  pg_class: { id: relationId('o.relkind', 'n.nspname', 'o.relname'), from: 'JOIN pg_catalog.pg_namespace n ON n.oid = o.relnamespace' },
-  pg_constraint: {
-    id: `CASE WHEN o.conrelid <> 0 THEN 'table constraint ' || pg_catalog.quote_ident(o.conname) || ' on ' || (SELECT ${relationIdentity('n.nspname', 'r.relname')}
-      FROM pg_catalog.pg_class r JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace WHERE r.oid = o.conrelid) END`,
-    from: '',
-  },
-};
 
 const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_namespace', where: `nspname !~ '^pg_(toast_)?temp_' AND nspname <> 'pg_toast'` },
   { catalog: 'pg_class', where: `relnamespace <> 'pg_toast'::pg_catalog.regnamespace AND relpersistence <> 't'
       AND NOT (relkind IN ('i', 'I') AND EXISTS (SELECT 1 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_depend e
-        ON e.classid = ${cls('pg_class')} AND e.objid = x.indrelid AND e.deptype = 'e' WHERE x.indexrelid = o.oid))` },
+        ON e.classid = ${cls('pg_class')} AND e.objid = x.indrelid AND e.deptype = 'e' WHERE x.indexrelid = o.oid))
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.oid = o.relnamespace AND (${modelledTable('o', 'n')}
+        OR EXISTS (SELECT 1 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = o.oid AND ${modelledIndex('o', 't', 'n')})))` },
   { catalog: 'pg_proc' },
   { catalog: 'pg_type' },
   { catalog: 'pg_constraint', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.conrelid AND e.deptype = 'e')
+      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE t.oid = o.conrelid AND ${modelledConstraint('o', 't', 'n')})
       AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_type')} AND e.objid = o.contypid AND e.deptype = 'e')` },
   { catalog: 'pg_trigger', where: `NOT tgisinternal AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.tgrelid AND e.deptype = 'e')` },
   { catalog: 'pg_policy', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = o.polrelid AND e.deptype = 'e')` },
@@ -67,13 +58,12 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
 export function identitiesQuery(v: number): string {
   const parts = catalogs(v).map(
     ({ catalog, where }) =>
-      `SELECT ${cls(catalog)} AS classid, o.oid AS objid, ${named[catalog]?.id ?? 'NULL'} AS id
-    FROM pg_catalog.${catalog} o ${named[catalog]?.from ?? ''} WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
+      `SELECT ${cls(catalog)} AS classid, o.oid AS objid FROM pg_catalog.${catalog} o WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
   );
-  return `
+  return byColumn(['a'], `
 WITH o AS (${parts.join('\n  UNION ALL ')})
-SELECT ${address('o.classid', 'o.objid', '0')} AS a, o.id FROM o
-WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))`;
+SELECT ${address('o.classid', 'o.objid', '0')} AS a FROM o
+WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))`);
 }
 
 /** Catalogs with an ACL column: (catalog, acl column, sub-object column or null). */
