@@ -144,10 +144,15 @@ export class LookPool {
    */
   async pin(): Promise<{ client: pg.Client; bounds: Bounds }> {
     const client = this.free.pop() ?? (await new Promise<pg.Client>((resolve) => this.waiting.push(resolve)));
-    const results = (await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${snapshotBounds}`)) as unknown as pg.QueryResult<Bounds>[];
-    const bounds = results[1]?.rows[0];
-    if (!bounds) throw new Error('provenance: the snapshot query returned no bounds');
-    return { client, bounds };
+    try {
+      const results = (await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${snapshotBounds}`)) as unknown as pg.QueryResult<Bounds>[];
+      const bounds = results[1]?.rows[0];
+      if (!bounds) throw new Error('provenance: the snapshot query returned no bounds');
+      return { client, bounds };
+    } catch (error) {
+      await this.release(client, false).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Ends the pinned snapshot and gives the session back. */

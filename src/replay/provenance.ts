@@ -104,11 +104,15 @@ export class ProvenanceTracker {
   private readonly paths: string[];
   /** User OIDs per counted catalog, to notice deletions by count in xmin looks. */
   private readonly oids = new Map<number, Set<number>>();
+  /** The counts are stale: the next xmin look lists every catalog's user OIDs. */
+  private recount = false;
   private since = '0';
   private side: pg.Client | undefined;
   /** Snapshot looks, where the event-trigger log works. */
   private pool: LookPool | undefined;
   private bounds: Bounds = { x: '0', n: '0' };
+  /** The event-trigger log is in the database (removed after the last look). */
+  private installed = false;
   /** Snapshot looks applied in file order. */
   private applied: Promise<void> = Promise.resolve();
   /** Milliseconds the replay waited for the tracker (its overhead). */
@@ -150,6 +154,7 @@ export class ProvenanceTracker {
     for (const row of [...first.rows, ...first.roles]) if (row.h !== null) this.track(row, true);
     this.resolveParents();
     if (this.files.length > 0 && this.options.eventTriggers !== false && (await installLog(side))) {
+      this.installed = true;
       this.pool = await LookPool.open(db, POOL_SIZE);
       // The log's own catalog rows are older than the first look's horizon.
       this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
@@ -159,9 +164,10 @@ export class ProvenanceTracker {
 
   async fileDone(file: number): Promise<void> {
     const t0 = performance.now();
-    if (this.pool) {
+    const pinned = this.pool ? await this.pool.pin().catch((error: unknown) => (logLost(error) ? undefined : Promise.reject(error))) : undefined;
+    if (this.pool && pinned) {
       const pool = this.pool;
-      const { client, bounds } = await pool.pin();
+      const { client, bounds } = pinned;
       const previous = this.bounds;
       this.bounds = bounds;
       const look = (async () => {
@@ -178,6 +184,7 @@ export class ProvenanceTracker {
       // Failures surface when the last file waits for every look.
       this.applied.catch(() => undefined);
     } else {
+      if (this.pool) await this.logGone();
       this.apply(file, await this.xminLook());
     }
     if (file === this.files.length - 1) await this.finish();
@@ -200,6 +207,19 @@ export class ProvenanceTracker {
     await side?.end().catch(() => undefined);
   }
 
+  /**
+   * A migration dropped the log (DROP OWNED BY the superuser, DROP SCHEMA ... CASCADE): the files
+   * before it keep their snapshot looks, this one and the rest get xmin looks from its start.
+   */
+  private async logGone(): Promise<void> {
+    await this.applied;
+    await this.pool?.close();
+    this.pool = undefined;
+    this.since = this.bounds.x;
+    // The catalogs' user rows were not counted while the log ran: the next look lists them all.
+    this.recount = true;
+  }
+
   /** Waits for every look; final names of everything still there (a schema rename renames what it holds); the log goes. */
   private async finish(): Promise<void> {
     await this.applied;
@@ -208,8 +228,8 @@ export class ProvenanceTracker {
     const ids = await identify(side, [...this.tracked.values()]);
     for (const k of keys) this.rename(k, ids.get(k)?.id);
     this.resolveParents();
-    if (this.pool) {
-      await this.pool.close();
+    if (this.installed) {
+      await this.pool?.close();
       this.pool = undefined;
       await removeLog(side);
     }
@@ -223,11 +243,12 @@ export class ProvenanceTracker {
     // Every user row counts, tracked or not (a toast table, an extension's function).
     for (const row of look.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
     for (const { catalog, count, name } of look.counts) {
-      if (count === this.oidsOf(catalog).size) continue;
+      if (count === this.oidsOf(catalog).size && !this.recount) continue;
       const now = new Set((await side.query<{ oid: string }>(userOids(name))).rows.map((x) => Number(x.oid)));
       this.oids.set(catalog, now);
       look.present.set(catalog, now);
     }
+    this.recount = false;
     return look;
   }
 
@@ -279,6 +300,8 @@ export class ProvenanceTracker {
       t.history.events.push({ file, action: 'altered', before: t.digest });
       t.digest = t.history.digest = row.h as string;
     }
+    // What belongs to a dropped object went with it (columns are in no event-trigger record).
+    for (const k of gone) for (const child of this.children.get(k) ?? []) gone.add(child);
     for (const k of gone) this.drop(k, file);
   }
 
@@ -353,6 +376,9 @@ export class ProvenanceTracker {
     }
   }
 }
+
+/** The log's table or schema no longer exists. */
+const logLost = (error: unknown) => ['42P01', '3F000'].includes((error as { code?: string }).code ?? '');
 
 function addTo<K>(index: Map<K, Set<string>>, at: K, k: string): void {
   let set = index.get(at);

@@ -108,6 +108,27 @@ describe('provenance tracker', () => {
     ]);
   });
 
+  it('keeps recording when a migration drops every schema, the log one included', async () => {
+    const reset = `do $$declare s text; begin
+  for s in select nspname from pg_namespace where nspname !~ '^pg_' and nspname <> 'information_schema' loop
+    execute format('drop schema %I cascade', s);
+  end loop;
+end$$;
+create schema public;`;
+    const files: FileSpec[] = [
+      { path: '01_t.sql', sql: 'create table t (a int);' },
+      { path: '02_reset.sql', sql: reset },
+      { path: '03_u.sql', sql: 'create table u (b int);' },
+      { path: '04_u.sql', sql: 'alter table u add column c int;' },
+    ];
+    const logged = await track(files, true);
+    const scanned = await track(files, false);
+    expect(logged.leftovers).toBe(0);
+    expect(withoutDigests(logged.provenance)).toEqual(withoutDigests(scanned.provenance));
+    expect(story(logged.provenance, 'table public.t')).toEqual(['created 01_t.sql, dropped 02_reset.sql']);
+    expect(story(logged.provenance, 'table column public.u.c')).toEqual(['created 04_u.sql']);
+  });
+
   it('logs the DDL of migrations that run as a role without privileges on the log', async () => {
     const prelude = path.join(dir, 'roles.sql');
     await writeFile(prelude, 'create role provenance_app;\ngrant create on schema public to provenance_app;\n');
