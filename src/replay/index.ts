@@ -33,7 +33,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
   const completed: ReplayedFile[] = [];
   const result: ReplayResult = { serverVersionNum: 0, preludes: [], files: [], durationMs: 0 };
 
-  const base = { vars: options.vars ?? {}, templates: options.templates ?? 'auto', completed } as const;
+  const base = { vars: options.vars ?? {}, templates: options.templates ?? 'auto', completed, commitEvery: options.commitEvery } as const;
   if (preludes.length > 0) {
     const session = new Session(await db.connect());
     try {

@@ -35,6 +35,8 @@ export interface RunContext {
   templates: TemplateMode;
   /** Files finished so far, handed to ReplayFailedError. */
   completed: ReplayedFile[];
+  /** ReplayOptions.commitEvery. */
+  commitEvery?: number | undefined;
 }
 
 /**
@@ -115,12 +117,13 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
   // COMMIT go out as one message: one round trip instead of three. A query string that starts
   // with BEGIN runs as an explicit transaction block and stops at the first error, as before.
   const folded = wrap && plan.steps.length === 1 && traits.every((t) => !t.transactionControl && t.copy !== 'in');
+  const steps = folded && ctx.commitEvery ? everyN(statements.length, ctx.commitEvery) : plan.steps;
   if (wrap && !folded) {
     roundTrips++;
     const outcome = await session.run('BEGIN');
     if (outcome.error) await fail(outcome.error, { first: 0, last: 0 }, 0);
   }
-  for (const planned of plan.steps) {
+  for (const planned of steps) {
     const step: Step = folded ? { ...planned, lead: FOLD_OPEN.length } : planned;
     const first = statements[step.first] as Statement;
     const last = statements[step.last] as Statement;
@@ -151,6 +154,13 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
     notices,
     notes,
   };
+}
+
+/** Steps of `n` statements (the last one shorter). */
+function everyN(count: number, n: number): Step[] {
+  const steps: Step[] = [];
+  for (let first = 0; first < count; first += n) steps.push({ first, last: Math.min(first + n, count) - 1 });
+  return steps;
 }
 
 /** Runs a text transformation, turning a SourceProblem into an InputError at the file's line:column. */

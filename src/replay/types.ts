@@ -41,6 +41,13 @@ export interface ReplayOptions {
    */
   onFileDone?: (info: { file: ReplayedFile; index: number; client: pg.Client }) => Promise<void>;
   onProgress?: (event: ReplayProgress) => void;
+  /**
+   * Commit every this many statements in a transactional file that holds no transaction control
+   * or COPY, instead of once at its end. For applying one huge file whose atomicity does not
+   * matter (verification applies the baseline): one transaction of ~20,000 DDL statements cost
+   * 1.7x the CPU of the same statements committed every 1,000. A failure still names its line.
+   */
+  commitEvery?: number;
 }
 
 export interface ReplayProgress {

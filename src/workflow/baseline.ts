@@ -267,6 +267,8 @@ function startApply(engine: Engine, options: ReplayOptions, includeData: boolean
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.role ? { role: options.role } : {}),
     ...(options.historyTable ? { historyTable: options.historyTable } : {}),
+    // Verification needs the statements, not one transaction around them (see commitEvery).
+    commitEvery: 1000,
   };
   const baseline = (sql: string): Migration => ({ version: '0', name: 'baseline', path: shownPath, absPath: shownPath, sql, startLine: 1, transaction: 'transaction', format: 'numbered', sha256: '' });
   const catalog = replayAndIntrospect(engine, set, { ...preludesOnly, onPreludesDone: async () => void set.migrations.push(baseline(await text)) }, includeData).then((r) => r.catalog);

@@ -170,6 +170,14 @@ describe('replay: failures point at the file, line and column', () => {
     expect(await tables()).toEqual([]);
   });
 
+  it('with commitEvery, commits every N statements and still names the failing line', async () => {
+    const sql = ['create table a ();', 'create table b ();', 'create table c ();', '  select 1/0;'].join('\n');
+    const error = await failure(replay(migrationSet([{ path: '001.sql', sql }]), db, { commitEvery: 2 }));
+    expect(error.failure).toMatchObject({ line: 4, column: 3, statementIndex: 3, sqlstate: '22012' });
+    // [a, b] committed; [c, the division] rolled back
+    expect(await tables()).toEqual(['public.a', 'public.b']);
+  });
+
   it('reports a deferred constraint failing at COMMIT against the file', async () => {
     const sql = [
       'create table p (id int primary key);',
