@@ -16,11 +16,15 @@ function compareKeys(a: Step, b: Step): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** A binary min-heap of steps by sort key: the ready set of Kahn's algorithm. */
+/** A binary min-heap of steps, by sort key unless told otherwise: the ready set of Kahn's algorithm. */
 class ReadyHeap {
   private items: Step[] = [];
+  constructor(private readonly compare: (a: Step, b: Step) => number = compareKeys) {}
   get size(): number {
     return this.items.length;
+  }
+  peek(): Step | undefined {
+    return this.items[0];
   }
   push(step: Step): void {
     const a = this.items;
@@ -28,7 +32,7 @@ class ReadyHeap {
     let i = a.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (compareKeys(a[i]!, a[parent]!) >= 0) break;
+      if (this.compare(a[i]!, a[parent]!) >= 0) break;
       [a[i], a[parent]] = [a[parent]!, a[i]!];
       i = parent;
     }
@@ -44,8 +48,8 @@ class ReadyHeap {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < a.length && compareKeys(a[l]!, a[m]!) < 0) m = l;
-        if (r < a.length && compareKeys(a[r]!, a[m]!) < 0) m = r;
+        if (l < a.length && this.compare(a[l]!, a[m]!) < 0) m = l;
+        if (r < a.length && this.compare(a[r]!, a[m]!) < 0) m = r;
         if (m === i) break;
         [a[i], a[m]] = [a[m]!, a[i]!];
         i = m;
@@ -84,12 +88,19 @@ export function orderSteps(steps: Step[]): Step[] {
   const ready = new ReadyHeap();
   // Ready steps by group, so a table's indexes, triggers and comments follow it as soon as they
   // can, ahead of other ready steps with smaller keys (a function that takes the table's row type).
-  const readyInGroup = new Map<string, Step[]>();
+  // One heap per group (taken steps drop out when they reach the top): scanning the group's list
+  // for each step was quadratic in the size of large groups. Equal keys go first come, first served.
+  const readyInGroup = new Map<string, ReadyHeap>();
+  const arrival = new Map<Step, number>();
+  const byArrival = (a: Step, b: Step) => compareKeys(a, b) || arrival.get(a)! - arrival.get(b)!;
   const taken = new Set<Step>();
   const makeReady = (s: Step) => {
     ready.push(s);
+    arrival.set(s, arrival.size);
     const g = groupOf(s);
-    readyInGroup.set(g, [...(readyInGroup.get(g) ?? []), s]);
+    let heap = readyInGroup.get(g);
+    if (!heap) readyInGroup.set(g, (heap = new ReadyHeap(byArrival)));
+    heap.push(s);
   };
   const waiting = new Map<Step, number>();
   for (const s of steps) {
@@ -101,8 +112,9 @@ export function orderSteps(steps: Step[]): Step[] {
   let group: string | undefined;
   for (;;) {
     let next: Step | undefined;
-    const local = group === undefined ? undefined : readyInGroup.get(group)?.filter((s) => !taken.has(s));
-    if (local?.length) next = local.reduce((a, b) => (compareKeys(a, b) <= 0 ? a : b));
+    const local = group === undefined ? undefined : readyInGroup.get(group);
+    while (local && local.size > 0 && taken.has(local.peek()!)) local.pop();
+    if (local && local.size > 0) next = local.pop();
     else {
       while (ready.size > 0 && !next) {
         const s = ready.pop();
@@ -112,7 +124,6 @@ export function orderSteps(steps: Step[]): Step[] {
     if (!next) break;
     taken.add(next);
     group = groupOf(next);
-    readyInGroup.set(group, (readyInGroup.get(group) ?? []).filter((s) => s !== next));
     ordered.push(next);
     for (const d of dependents.get(next) ?? []) {
       const n = waiting.get(d)! - 1;
