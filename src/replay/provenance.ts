@@ -12,9 +12,9 @@
  * Where the server has event triggers, an event-trigger log of the migrations' DDL says which
  * objects a look reads (provenance-log.ts), and the look runs in a snapshot pinned when the file
  * ended while the next file already runs (provenance-looks.ts): the replay waits one round trip per
- * file. Elsewhere (PGlite runs single-user) each look reads every catalog row written since the
- * last one, by xmin, and the replay waits for it. Looks run on sessions of their own, so nothing
- * the migrations set (role, search_path, plan settings) affects them.
+ * file; those sessions are the tracker's own, so nothing the migrations set (role, search_path,
+ * plan settings) affects the looks. Elsewhere (PGlite runs single-user) each look reads every
+ * catalog row written since the last one, by xmin, in the migration session between its files.
  *
  * Not tracked: statistics objects, collations, text search objects, operators, casts and row data.
  */
@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Database } from '../engine/types.js';
 import { installLog, removeLog } from './provenance-log.js';
-import { key, LookPool, snapshotLook, xminLookAt, type Bounds, type Look, type Row } from './provenance-looks.js';
+import { key, LookPool, snapshotLook, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
 import { snapshotBounds, userOids } from './provenance-sql.js';
 import type { ReplayOptions } from './types.js';
 
@@ -113,6 +113,8 @@ export class ProvenanceTracker {
   private bounds: Bounds = { x: '0', n: '0' };
   /** The event-trigger log is in the database (removed after the last look). */
   private installed = false;
+  /** Looks run on the migration session (not the tracker's to end). */
+  private sideIsSession = false;
   /** Snapshot looks applied in file order. */
   private applied: Promise<void> = Promise.resolve();
   /** Milliseconds the replay waited for the tracker (its overhead). */
@@ -134,7 +136,7 @@ export class ProvenanceTracker {
     return {
       onPreludesDone: async (phase) => {
         await chain.onPreludesDone?.(phase);
-        await this.start(phase.db);
+        await this.start(phase.db, phase.client);
       },
       onFileDone: async (info) => {
         await this.fileDone(info.index);
@@ -143,22 +145,40 @@ export class ProvenanceTracker {
     };
   }
 
-  async start(db: Database): Promise<void> {
+  /**
+   * The state after the preludes. With the event-trigger log, looks run on sessions of the
+   * tracker's own; without it, on the migration session `session`, between its files (PGlite
+   * serves every session from one backend, so a side session is no better there).
+   */
+  async start(db: Database, session: pg.Client): Promise<void> {
     const t0 = performance.now();
-    const side = (this.side = await db.connect());
-    // Looks cost enough for JIT, which would compile them on every run (PostgreSQL builds with LLVM).
-    await side.query('SET jit = off');
-    const first = await xminLookAt(side, '0');
+    let first: Parsed | undefined;
+    if (this.files.length > 0 && this.options.eventTriggers !== false) {
+      const side = await db.connect();
+      // Looks cost enough for JIT, which would compile them on every run (PostgreSQL builds with LLVM).
+      await side.query('SET jit = off');
+      // The first look comes before the log, which is not the migrations' doing.
+      first = await xminLookAt(side, '0');
+      if (await installLog(side)) {
+        this.side = side;
+        this.installed = true;
+        this.pool = await LookPool.open(db, POOL_SIZE);
+        this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
+      } else {
+        await side.end();
+        first = undefined;
+      }
+    }
+    if (!this.side) {
+      this.side = session;
+      this.sideIsSession = true;
+      first = await xminLookAt(session, '0');
+    }
+    if (!first) throw new Error('provenance: no first look');
     this.since = first.horizon ?? this.since;
     for (const row of first.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
     for (const row of [...first.rows, ...first.roles]) if (row.h !== null) this.track(row, true);
     this.resolveParents();
-    if (this.files.length > 0 && this.options.eventTriggers !== false && (await installLog(side))) {
-      this.installed = true;
-      this.pool = await LookPool.open(db, POOL_SIZE);
-      // The log's own catalog rows are older than the first look's horizon.
-      this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
-    }
     this.elapsedMs += performance.now() - t0;
   }
 
@@ -204,7 +224,7 @@ export class ProvenanceTracker {
     this.side = undefined;
     this.pool = undefined;
     await pool?.close();
-    await side?.end().catch(() => undefined);
+    if (!this.sideIsSession) await side?.end().catch(() => undefined);
   }
 
   /**
