@@ -2,8 +2,8 @@
  * `npm run bench [-- --quick] [-- --only NAME] [-- --no-policies]`: pgsquash against the raw floor
  * (one psql session + pg_dump -s, PG 15 binaries on both sides) and its peers, on generated
  * histories of 100, 1,000 and 10,000 migrations, a 10,000-table schema and the real corpora.
- * Writes bench/RESULTS.md and bench/results.json (full run) or the same under the OS temp dir
- * (--quick), and prints the tables. Not part of the test suite.
+ * Writes bench/RESULTS.md and bench/results.json (full run) or RESULTS.quick.md / RESULTS.only.md
+ * and their JSON under the OS temp dir (--quick, --only), and prints the tables. Not part of the test suite.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -147,15 +147,18 @@ The replay alone (src/replay, in a child process on its own PG 15 engine) withou
 ${summaries.map((s) => `- ${s.name}: ${loads[s.name]}${s.differences ? `; verification found ${s.differences} differences` : ''}${s.errors.length ? `; errors: ${s.errors.join('; ')}` : ''}`).join('\n')}
 `;
 
-const json = { revision, dirty, date: when, mode: quick ? 'quick' : 'full', machine, load: { start: loadStart, end: load(), perCase: loads }, generatorVersion: GENERATOR_VERSION, policies, engineStart: starts, targets: verdicts, cases: summaries, raw: results };
-const outDir = quick ? path.join(os.tmpdir(), 'pgsquash-bench') : benchDir;
+const json = { revision, dirty, date: when, mode: quick ? 'quick' : only !== undefined ? 'only' : 'full', machine, load: { start: loadStart, end: load(), perCase: loads }, generatorVersion: GENERATOR_VERSION, policies, engineStart: starts, targets: verdicts, cases: summaries, raw: results };
+// Only a full run of every case replaces bench/RESULTS.md; a quick or --only run goes to the temp dir.
+const suffix = quick ? '.quick' : only !== undefined ? '.only' : '';
+const outDir = suffix ? path.join(os.tmpdir(), 'pgsquash-bench') : benchDir;
+const resultsFile = path.join(outDir, `RESULTS${suffix}.md`);
 await mkdir(outDir, { recursive: true });
-await writeFile(path.join(outDir, quick ? 'RESULTS.quick.md' : 'RESULTS.md'), markdown);
-await writeFile(path.join(outDir, quick ? 'results.quick.json' : 'results.json'), JSON.stringify(json, null, 2) + '\n');
+await writeFile(resultsFile, markdown);
+await writeFile(path.join(outDir, `results${suffix}.json`), JSON.stringify(json, null, 2) + '\n');
 log('');
 log(targetTable(verdicts));
 log('');
 log(caseTable(summaries));
 log('');
 log(scalingTable(summaries));
-log(`\nwritten: ${path.join(outDir, quick ? 'RESULTS.quick.md' : 'RESULTS.md')} (${elapsedMin.toFixed(1)} min)`);
+log(`\nwritten: ${resultsFile} (${elapsedMin.toFixed(1)} min)`);
