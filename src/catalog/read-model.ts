@@ -16,7 +16,12 @@ export interface CatalogRead {
   identities: string[];
 }
 
-/** Kinds read on the second connection, if there is one: with the guard's enumeration and the dependencies, about half the server's work. */
+/**
+ * Kinds read on the second connection, if there is one: with the guard's enumeration and the
+ * dependencies, about half the server's work (on the 10,000-table schema, CPU of one backend:
+ * constraints 0.6 s, enumeration 0.25 s, dependencies 0.2 s; the other: indexes 0.6 s, columns
+ * 0.3 s, the rest 0.3 s).
+ */
 const SECOND_LANE = new Set(['constraint']);
 
 /** Kinds whose rows the guard's enumeration leaves out (they cover themselves), and columns. */
