@@ -140,7 +140,7 @@ Bundled Postgres 17: ${median(starts.bundledMs)?.toFixed(0)} ms; PG 15 install: 
 
 ## Provenance tracking
 
-The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts, one digest query after every file), interleaved; the column shows tracked ÷ plain and the tracker's own query time. All provenance measurements of a run share a budget of ${(provenanceBudget.totalMs / 60_000).toFixed(0)} min (each tracked replay is also stopped at its case's limit); cases after it was spent say so. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
+The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts: an event-trigger log of the migrations' DDL, and after every file a snapshot look that runs while the next file does), interleaved; the column shows tracked ÷ plain and how long the replay waited for the tracker. All provenance measurements of a run share a budget of ${(provenanceBudget.totalMs / 60_000).toFixed(0)} min (each tracked replay is also stopped at its case's limit); cases after it was spent say so. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
 
 ## Load per case
 
