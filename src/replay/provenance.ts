@@ -74,7 +74,7 @@ export interface TrackedFile {
 const unlogged = /\b(event\s+trigger|reassign\s+owned|drop\s+owned|update\s+(pg_catalog\s*\.\s*)?pg_\w+)\b/i;
 
 /** Snapshot looks that may run at once behind the replay (each holds a session and a snapshot). */
-const POOL_SIZE = 3;
+const POOL_SIZE = 2;
 
 const RELATION = 1259; // pg_class: a bootstrap catalog, its OID is fixed
 
