@@ -14,23 +14,13 @@
  * Digests are looked up per candidate (LATERAL, by OID index), so neither look reads more of the
  * catalog than its candidates need.
  */
+import { cls as catalogClass, relationIdentity, relationType } from '../catalog/queries/common.js';
+
 /** Where the event-trigger log lives while the replay runs (provenance-log.ts). */
 export const LOG_SCHEMA = 'pgsquash_provenance';
 
-/**
- * Catalog OIDs are fixed by Postgres (src/include/catalog/*.h): written as constants, not
- * `'pg_class'::regclass`, whose lookup a cached plan would repeat for every row.
- */
-const catalogOids: Record<string, number> = {
-  pg_class: 1259, pg_attribute: 1249, pg_proc: 1255, pg_type: 1247, pg_authid: 1260, pg_constraint: 2606, pg_trigger: 2620,
-  pg_policy: 3256, pg_rewrite: 2618, pg_namespace: 2615, pg_extension: 3079, pg_event_trigger: 3466, pg_publication: 6104,
-  pg_default_acl: 826, pg_attrdef: 2604, pg_description: 2609, pg_index: 2610, pg_sequence: 2224, pg_enum: 3501, pg_depend: 2608,
-};
-const cls = (catalog: string) => {
-  const oid = catalogOids[catalog];
-  if (oid === undefined) throw new Error(`provenance: no catalog OID for ${catalog}`);
-  return `${oid}::pg_catalog.oid`;
-};
+/** A catalog's OID, as the oid the candidate rows carry. */
+const cls = (catalog: string) => `${catalogClass(catalog)}::pg_catalog.oid`;
 const recent = (alias: string) => `${alias}.xmin::text::int8 >= $1::int8`;
 const notDependent = (catalog: string, oid: string, types: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ${cls(catalog)} AND d.objid = ${oid} AND d.objsubid = 0 AND d.deptype IN (${types}))`;
@@ -43,10 +33,7 @@ const isCandidate = (catalog: string, oid: string, sub = '0') => `cand.c = ${cls
 const qi = (expr: string) => `pg_catalog.quote_ident(${expr})`;
 /** `schema.name` of a relation or type, from this look's rows (`pg_identify_object` would read the newest catalog). */
 const qualified = (namespace: string, name: string) =>
-  `(SELECT ${qi('n.nspname')} FROM pg_catalog.pg_namespace n WHERE n.oid = ${namespace}) || '.' || ${qi(name)}`;
-const relationType = (relkind: string) =>
-  `CASE ${relkind} WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' WHEN 'S' THEN 'sequence' WHEN 'v' THEN 'view'
-    WHEN 'm' THEN 'materialized view' WHEN 'c' THEN 'composite type' WHEN 'f' THEN 'foreign table' END`;
+  `(SELECT ${relationIdentity('n.nspname', name)} FROM pg_catalog.pg_namespace n WHERE n.oid = ${namespace})`;
 const relationName = (oid: string) => `(SELECT ${qualified('q.relnamespace', 'q.relname')} FROM pg_catalog.pg_class q WHERE q.oid = ${oid})`;
 
 /** Catalogs whose rows are whole objects: without the log, a drop shows as a smaller count of user rows. */
@@ -79,7 +66,7 @@ SELECT CASE WHEN x.indrelid IS NOT NULL OR q.refobjid IS NOT NULL THEN ${cls('pg
 FROM pg_catalog.pg_class r
 LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = r.oid
 LEFT JOIN pg_catalog.pg_depend q ON r.relkind = 'S' AND q.classid = ${cls('pg_class')} AND q.objid = r.oid AND q.refclassid = ${cls('pg_class')} AND q.deptype = 'a'
-WHERE ${isCandidate('pg_class', 'r.oid')} AND r.relkind <> 't' AND r.relpersistence <> 't' AND r.relnamespace <> 99::pg_catalog.oid
+WHERE ${isCandidate('pg_class', 'r.oid')} AND r.relkind <> 't' AND r.relpersistence <> 't' AND r.relnamespace <> 'pg_toast'::pg_catalog.regnamespace
   AND ${notDependent('pg_class', 'r.oid', "'e', 'i'")}`;
 
 const columns = `
