@@ -150,14 +150,17 @@ export class LookPool {
       if (!bounds) throw new Error('provenance: the snapshot query returned no bounds');
       return { client, bounds };
     } catch (error) {
-      await this.release(client, false).catch(() => undefined);
+      await this.release(client, false);
       throw error;
     }
   }
 
-  /** Ends the pinned snapshot and gives the session back. */
+  /**
+   * Ends the pinned snapshot and gives the session back. A session that cannot end it is gone
+   * (the pool closed after a failed replay, the database dropped): the next use says so.
+   */
   async release(client: pg.Client, ok: boolean): Promise<void> {
-    await client.query(ok ? 'COMMIT' : 'ROLLBACK');
+    await client.query(ok ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
     const next = this.waiting.shift();
     if (next) next(client);
     else this.free.push(client);

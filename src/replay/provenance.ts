@@ -200,8 +200,10 @@ export class ProvenanceTracker {
           await pool.release(client, ok);
         }
       })();
+      // Failures surface when the last file waits for every look; until then (or for good, when
+      // the replay fails first) nothing is left unhandled.
+      look.catch(() => undefined);
       this.applied = this.applied.then(async () => this.apply(file, await look));
-      // Failures surface when the last file waits for every look.
       this.applied.catch(() => undefined);
     } else {
       if (this.pool) await this.logGone();

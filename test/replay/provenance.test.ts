@@ -129,6 +129,28 @@ create schema public;`;
     expect(story(logged.provenance, 'table column public.u.c')).toEqual(['created 04_u.sql']);
   });
 
+  it('ends quietly when the replay fails while looks still run behind it', async () => {
+    const set = migrationSet([
+      { path: '01_t.sql', sql: 'create table t (a int);' },
+      { path: '02_t.sql', sql: 'alter table t add column b int;' },
+      { path: '03_bad.sql', sql: 'select * from missing_table;' },
+    ]);
+    const db = await engine.createDatabase('provenance');
+    const tracker = new ProvenanceTracker(set.migrations);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(replay(set, db, tracker.hooks())).rejects.toThrow(/03_bad\.sql:1:15/);
+    } finally {
+      await tracker.close();
+      await db.drop();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
+  });
+
   it('logs the DDL of migrations that run as a role without privileges on the log', async () => {
     const prelude = path.join(dir, 'roles.sql');
     await writeFile(prelude, 'create role provenance_app;\ngrant create on schema public to provenance_app;\n');
