@@ -59,7 +59,6 @@ interface RawRow {
   h: string | null;
   ty: string | null;
   id: string | null;
-  sn: string | null;
 }
 
 export async function readLook(client: pg.Client, config: pg.QueryConfig): Promise<Parsed> {
@@ -67,7 +66,7 @@ export async function readLook(client: pg.Client, config: pg.QueryConfig): Promi
   const out: Parsed = { rows: [], roles: [], families: [], members: [], present: new Map(), horizon: undefined, counts: [], addressless: false };
   const num = (v: string | null) => (v === null ? null : Number(v));
   for (const r of rows) {
-    const named = r.ty === null || r.id === null ? undefined : { type: r.ty, id: `${r.ty} ${r.sn === null ? r.id : renamed(r.id, r.sn)}` };
+    const named = r.ty === null || r.id === null ? undefined : { type: r.ty, id: `${r.ty} ${r.id}` };
     const row: Row = { c: Number(r.c), o: Number(r.o), s: Number(r.s), pc: num(r.pc), po: num(r.po), rr: num(r.rr), h: r.h, named };
     if (r.t === 'd') out.rows.push(row);
     else if (r.t === 'r') out.roles.push(row);
@@ -78,20 +77,6 @@ export async function readLook(client: pg.Client, config: pg.QueryConfig): Promi
     else if (r.t === 'g') out.addressless = true;
   }
   return out;
-}
-
-/**
- * A function's identity with its `schema.name` part replaced by `name` (as the look's rows have
- * it): the part up to the argument list, which starts at the first `(` outside quotes.
- */
-function renamed(identity: string, name: string): string {
-  let quoted = false;
-  for (let i = 0; i < identity.length; i++) {
-    const ch = identity[i];
-    if (ch === '"') quoted = !quoted;
-    else if (ch === '(' && !quoted) return name + identity.slice(i);
-  }
-  return identity;
 }
 
 /** Every catalog row written since horizon `since`, with counts of user rows per counted catalog. */

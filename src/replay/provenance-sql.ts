@@ -45,8 +45,8 @@ const userRow = (catalog: string, alias: string) =>
  * Rows: `pc`/`po` the parent's address (a column's, index's, constraint's... table), `rr` the
  * relation a foreign key references, `h` the digest, `ty` and `id` the object's
  * `pg_identify_object` type and identity, built from the rows this look reads so that a look
- * running behind the migrations names objects as they were (functions: `sn`, the
- * `schema.name` part, replaces that part of the newest identity; default privileges: newest).
+ * running behind the migrations names objects as they were, even those a later file dropped
+ * (`pg_identify_object` reads the newest catalog).
  *
  * Relations digest only the columns a migration sets (relpages, reltuples, relhasindex... change
  * with unrelated work); a view's rule, an index's keys and a sequence's options belong to the
@@ -62,7 +62,7 @@ SELECT CASE WHEN x.indrelid IS NOT NULL OR q.refobjid IS NOT NULL THEN ${cls('pg
     `(x.indkey::text || x.indclass::text || x.indisunique::text || x.indisclustered::text || COALESCE(x.indexprs::text, '') || COALESCE(x.indpred::text, ''))`,
     `(SELECT q2::text FROM pg_catalog.pg_sequence q2 WHERE q2.seqrelid = r.oid)`,
     comment('pg_class', 'r.oid'))} AS h,
-  ${relationType('r.relkind')} AS ty, ${qualified('r.relnamespace', 'r.relname')} AS id, NULL AS sn
+  ${relationType('r.relkind')} AS ty, ${qualified('r.relnamespace', 'r.relname')} AS id
 FROM pg_catalog.pg_class r
 LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = r.oid
 LEFT JOIN pg_catalog.pg_depend q ON r.relkind = 'S' AND q.classid = ${cls('pg_class')} AND q.objid = r.oid AND q.refclassid = ${cls('pg_class')} AND q.deptype = 'a'
@@ -73,7 +73,7 @@ const columns = `
 SELECT ${cls('pg_class')}, a.attrelid, NULL::pg_catalog.oid,
   ${digest('a.attname', 'a.atttypid::text', 'a.atttypmod::text', 'a.attnotnull::text', 'a.attidentity::text', 'a.attgenerated::text',
     'a.attcollation::text', 'a.attacl::text', 'a.attstorage::text', 'ad.adbin::text', comment('pg_class', 'a.attrelid', 'a.attnum'))},
-  ${relationType('r.relkind')} || ' column', ${qualified('r.relnamespace', 'r.relname')} || '.' || ${qi('a.attname')}, NULL
+  ${relationType('r.relkind')} || ' column', ${qualified('r.relnamespace', 'r.relname')} || '.' || ${qi('a.attname')}
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class r ON r.oid = a.attrelid
 LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -84,12 +84,11 @@ WHERE cand.c = ${cls('pg_class')} AND cand.s > 0 AND a.attrelid = cand.o AND a.a
 interface Named {
   type: string;
   identity: string;
-  sn?: string;
 }
 
 const wholeRows = (catalog: string, alias: string, where: string, named: Named, parent?: { c: string; o: string; rr?: string }) => `
 SELECT ${parent ? parent.c : 'NULL::pg_catalog.oid'}, ${parent ? parent.o : 'NULL::pg_catalog.oid'}, ${parent?.rr ?? 'NULL::pg_catalog.oid'},
-  ${digest(`${alias}::text`, comment(catalog, `${alias}.oid`))}, ${named.type}, ${named.identity}, ${named.sn ?? 'NULL'}
+  ${digest(`${alias}::text`, comment(catalog, `${alias}.oid`))}, ${named.type}, ${named.identity}
 FROM pg_catalog.${catalog} ${alias}
 WHERE ${isCandidate(catalog, `${alias}.oid`)} AND ${notDependent(catalog, `${alias}.oid`, "'e', 'i'")}${where ? ` AND ${where}` : ''}`;
 
@@ -112,15 +111,17 @@ const others = [
     },
   ),
   wholeRows('pg_proc', 'p', '', {
-    type: `(SELECT i.type FROM pg_catalog.pg_identify_object(${cls('pg_proc')}, p.oid, 0) i)`,
-    identity: `(SELECT i.identity FROM pg_catalog.pg_identify_object(${cls('pg_proc')}, p.oid, 0) i)`,
-    sn: qualified('p.pronamespace', 'p.proname'),
+    type: `CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END`,
+    // Argument types as pg_identify_object writes them (format_type_be_qualified), read from the
+    // newest catalog: built-in types, or user types a later file would have to drop or rename.
+    identity: `${qualified('p.pronamespace', 'p.proname')} || '(' || COALESCE((SELECT pg_catalog.string_agg(i.identity, ',' ORDER BY a.n)
+      FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY a(t, n), pg_catalog.pg_identify_object(${cls('pg_type')}, a.t, 0) i), '') || ')'`,
   }),
   // Relation row types and arrays belong to their relation or element type; enum labels to the enum.
   `
 SELECT NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid,
   ${digest('t::text', `(SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)`, comment('pg_type', 't.oid'))},
-  'type', ${qualified('t.typnamespace', 't.typname')}, NULL
+  'type', ${qualified('t.typnamespace', 't.typname')}
 FROM pg_catalog.pg_type t
 WHERE ${isCandidate('pg_type', 't.oid')} AND t.typrelid = 0 AND ${notDependent('pg_type', 't.oid', "'e', 'i'")}`,
   wholeRows('pg_trigger', 'g', 'NOT g.tgisinternal', onRelation('trigger', 'g.tgname', 'g.tgrelid'), { c: cls('pg_class'), o: 'g.tgrelid' }),
@@ -128,7 +129,7 @@ WHERE ${isCandidate('pg_type', 't.oid')} AND t.typrelid = 0 AND ${notDependent('
   wholeRows('pg_rewrite', 'w', `w.rulename <> '_RETURN'`, onRelation('rule', 'w.rulename', 'w.ev_class'), { c: cls('pg_class'), o: 'w.ev_class' }),
   `
 SELECT NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid,
-  ${digest('n.nspname', 'n.nspowner::text', 'n.nspacl::text', comment('pg_namespace', 'n.oid'))}, 'schema', ${qi('n.nspname')}, NULL
+  ${digest('n.nspname', 'n.nspowner::text', 'n.nspacl::text', comment('pg_namespace', 'n.oid'))}, 'schema', ${qi('n.nspname')}
 FROM pg_catalog.pg_namespace n
 WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?temp_' AND ${notDependent('pg_namespace', 'n.oid', "'e'")}`,
   wholeRows('pg_extension', 'e', '', { type: `'extension'`, identity: qi('e.extname') }),
@@ -136,7 +137,10 @@ WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?tem
   wholeRows('pg_publication', 'b', '', { type: `'publication'`, identity: qi('b.pubname') }),
   wholeRows('pg_default_acl', 'f', '', {
     type: `'default acl'`,
-    identity: `(SELECT i.identity FROM pg_catalog.pg_identify_object(${cls('pg_default_acl')}, f.oid, 0) i)`,
+    identity: `'for role ' || (SELECT ${qi('r.rolname')} FROM pg_catalog.pg_authid r WHERE r.oid = f.defaclrole)
+      || COALESCE(' in schema ' || (SELECT ${qi('n.nspname')} FROM pg_catalog.pg_namespace n WHERE n.oid = f.defaclnamespace), '')
+      || CASE f.defaclobjtype WHEN 'r' THEN ' on tables' WHEN 'S' THEN ' on sequences' WHEN 'f' THEN ' on functions' WHEN 'T' THEN ' on types'
+        WHEN 'n' THEN ' on schemas' END`,
   }),
 ];
 
@@ -145,17 +149,17 @@ WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?tem
  * exists, its `pg_identify_object` type and identity as of this look.
  */
 const digests = `
-SELECT 'd' AS t, cand.c, cand.o, cand.s, g.pc, g.po, g.rr, g.h, g.ty, g.id, g.sn
+SELECT 'd' AS t, cand.c, cand.o, cand.s, g.pc, g.po, g.rr, g.h, g.ty, g.id
 FROM cand LEFT JOIN LATERAL (${[relations, columns, ...others].join('\n  UNION ALL')}) g ON true`;
 
 /** Every role as an `r` row (roles are global: no event trigger sees them; pg_roles is small). */
-const roles = `SELECT 'r', ${cls('pg_authid')}, r.oid, 0, NULL, NULL, NULL, pg_catalog.md5(r::text), 'role', pg_catalog.quote_ident(r.rolname), NULL FROM pg_catalog.pg_roles r WHERE r.oid >= 16384`;
+const roles = `SELECT 'r', ${cls('pg_authid')}, r.oid, 0, NULL, NULL, NULL, pg_catalog.md5(r::text), 'role', pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_roles r WHERE r.oid >= 16384`;
 
 /** The next transaction id to be assigned (32 bits, as in `xmin`): rows written later have an xmin at or above it. */
 export const xmaxNow = `(pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::int8 & 4294967295)`;
 
 /** The transaction horizon for the next xmin look, as an `x` row. */
-const horizon = `SELECT 'x', 0, 0, 0, NULL, NULL, NULL, ${xmaxNow}::text, NULL, NULL, NULL`;
+const horizon = `SELECT 'x', 0, 0, 0, NULL, NULL, NULL, ${xmaxNow}::text, NULL, NULL`;
 
 /**
  * Candidates by xmin: catalog rows written at or after the horizon `$1`. Every range starts at the
@@ -182,7 +186,7 @@ export function xminLook(counts: boolean): string {
     digests,
     roles,
     ...(counts
-      ? counted.map((catalog) => `SELECT 'n', ${cls(catalog)}, (SELECT pg_catalog.count(*) FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')})::pg_catalog.oid, 0, NULL, NULL, NULL, '${catalog}', NULL, NULL, NULL`)
+      ? counted.map((catalog) => `SELECT 'n', ${cls(catalog)}, (SELECT pg_catalog.count(*) FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')})::pg_catalog.oid, 0, NULL, NULL, NULL, '${catalog}', NULL, NULL`)
       : []),
     horizon,
   ];
@@ -242,7 +246,7 @@ cand AS MATERIALIZED (
   UNION SELECT ${cls('pg_constraint')}, k.oid, 0 FROM log l JOIN pg_catalog.pg_constraint k ON k.contypid = l.o WHERE l.c = ${cls('pg_type')}
 )
 ${digests}
-UNION ALL SELECT 'm', m.c, m.o, m.s, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM members m WHERE NOT m.n
-UNION ALL SELECT 'f', ${cls('pg_class')}, rels.r, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM rels
-UNION ALL SELECT 'g', 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM log l WHERE l.c IS NULL OR l.c = 0)
+UNION ALL SELECT 'm', m.c, m.o, m.s, NULL, NULL, NULL, NULL, NULL, NULL FROM members m WHERE NOT m.n
+UNION ALL SELECT 'f', ${cls('pg_class')}, rels.r, 0, NULL, NULL, NULL, NULL, NULL, NULL FROM rels
+UNION ALL SELECT 'g', 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM log l WHERE l.c IS NULL OR l.c = 0)
 UNION ALL ${roles}`;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { replay, type ReplayOptions } from '../../src/replay/index.js';
+import { xminLookAt } from '../../src/replay/provenance-looks.js';
 import { ProvenanceTracker, type Provenance } from '../../src/replay/provenance.js';
 import { migrationSet, type FileSpec } from './helpers.js';
 
@@ -127,6 +128,52 @@ create schema public;`;
     expect(withoutDigests(logged.provenance)).toEqual(withoutDigests(scanned.provenance));
     expect(story(logged.provenance, 'table public.t')).toEqual(['created 01_t.sql, dropped 02_reset.sql']);
     expect(story(logged.provenance, 'table column public.u.c')).toEqual(['created 04_u.sql']);
+  });
+
+  it('names objects from the rows it reads exactly as pg_identify_object does', async () => {
+    const db = await engine.createDatabase('provenance');
+    const client = await db.connect();
+    try {
+      await client.query(`
+        create schema "My S";
+        create type "My S"."E" as enum ('a');
+        create domain public."d.1" as int constraint "pos it" check (value > 0);
+        create table "My S"."T" ("Col" int constraint "C k" check ("Col" > 0), "select" text, primary key ("Col"));
+        create function "My S"."F x"(a int, b "My S"."E", c text[], d public."d.1", e varchar(3), f timestamptz, g "My S"."T") returns int language sql as 'select 1';
+        create function public.noargs() returns trigger language plpgsql as 'begin return new; end';
+        create procedure public.p(inout x int) language sql as 'select 1';
+        create aggregate public.agg(int) (sfunc = int4pl, stype = int);
+        create trigger "T rig" before insert on "My S"."T" for each row execute function public.noargs();
+        alter table "My S"."T" enable row level security;
+        create policy "Pol" on "My S"."T" using (true);
+        create rule "R" as on update to "My S"."T" do also notify x;
+        create view "My S"."V" as select 1 as one;
+        create index "I x" on "My S"."T" ("select");
+        create sequence public."S q";
+        create role "provenance Reader";
+        alter default privileges grant select on tables to "provenance Reader";
+        alter default privileges in schema "My S" grant usage on sequences to "provenance Reader";
+        alter default privileges grant execute on functions to "provenance Reader";
+        alter default privileges in schema "My S" grant usage on types to "provenance Reader";
+      `);
+      const look = await xminLookAt(client, '0');
+      const named = [...look.rows, ...look.roles].filter((r) => r.named);
+      const { rows } = await client.query<{ type: string; identity: string }>({
+        text: `SELECT i.type, i.identity FROM ROWS FROM (unnest($1::oid[]), unnest($2::oid[]), unnest($3::int4[])) WITH ORDINALITY u(c, o, s, n),
+          LATERAL pg_identify_object(u.c, u.o, u.s) i ORDER BY u.n`,
+        values: [named.map((r) => r.c), named.map((r) => r.o), named.map((r) => r.s)],
+      });
+      expect(named.map((r) => r.named?.id)).toEqual(rows.map((r) => `${r.type} ${r.identity}`));
+      // Every kind the look names from its rows is among them.
+      expect(new Set(rows.map((r) => r.type))).toEqual(
+        new Set(['schema', 'type', 'domain constraint', 'table', 'table column', 'table constraint', 'index', 'function', 'procedure', 'aggregate',
+          'trigger', 'policy', 'rule', 'view', 'sequence', 'role', 'default acl']),
+      );
+    } finally {
+      await client.query('drop owned by "provenance Reader"; drop role "provenance Reader"').catch(() => undefined);
+      await client.end();
+      await db.drop();
+    }
   });
 
   it('ends quietly when the replay fails while looks still run behind it', async () => {
