@@ -34,6 +34,13 @@ const qi = (expr: string) => `pg_catalog.quote_ident(${expr})`;
 /** `schema.name` of a relation or type, from this look's rows (`pg_identify_object` would read the newest catalog). */
 const qualified = (namespace: string, name: string) =>
   `(SELECT ${relationIdentity('n.nspname', name)} FROM pg_catalog.pg_namespace n WHERE n.oid = ${namespace})`;
+/** A function argument's type as `pg_identify_object` names it. */
+const argumentType = (oid: string) => `CASE WHEN ${oid} < 16384
+  THEN (SELECT i.identity FROM pg_catalog.pg_identify_object(${cls('pg_type')}, ${oid}, 0) i)
+  ELSE (SELECT CASE WHEN t.typcategory = 'A' AND t.typelem <> 0
+      THEN (SELECT ${qualified('e.typnamespace', 'e.typname')} FROM pg_catalog.pg_type e WHERE e.oid = t.typelem) || '[]'
+      ELSE ${qualified('t.typnamespace', 't.typname')} END
+    FROM pg_catalog.pg_type t WHERE t.oid = ${oid}) END`;
 const relationName = (oid: string) => `(SELECT ${qualified('q.relnamespace', 'q.relname')} FROM pg_catalog.pg_class q WHERE q.oid = ${oid})`;
 
 /** Catalogs whose rows are whole objects: without the log, a drop shows as a smaller count of user rows. */
@@ -112,10 +119,10 @@ const others = [
   ),
   wholeRows('pg_proc', 'p', '', {
     type: `CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'p' THEN 'procedure' ELSE 'function' END`,
-    // Argument types as pg_identify_object writes them (format_type_be_qualified), read from the
-    // newest catalog: built-in types, or user types a later file would have to drop or rename.
-    identity: `${qualified('p.pronamespace', 'p.proname')} || '(' || COALESCE((SELECT pg_catalog.string_agg(i.identity, ',' ORDER BY a.n)
-      FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY a(t, n), pg_catalog.pg_identify_object(${cls('pg_type')}, a.t, 0) i), '') || ')'`,
+    // Argument types as pg_identify_object writes them (format_type_be_qualified): built-in ones
+    // from it (they never change), user types and their arrays from this look's rows.
+    identity: `${qualified('p.pronamespace', 'p.proname')} || '(' || COALESCE((SELECT pg_catalog.string_agg(${argumentType('a.t')}, ',' ORDER BY a.n)
+      FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY a(t, n)), '') || ')'`,
   }),
   // Relation row types and arrays belong to their relation or element type; enum labels to the enum.
   `

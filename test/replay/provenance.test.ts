@@ -139,7 +139,7 @@ create schema public;`;
         create type "My S"."E" as enum ('a');
         create domain public."d.1" as int constraint "pos it" check (value > 0);
         create table "My S"."T" ("Col" int constraint "C k" check ("Col" > 0), "select" text, primary key ("Col"));
-        create function "My S"."F x"(a int, b "My S"."E", c text[], d public."d.1", e varchar(3), f timestamptz, g "My S"."T") returns int language sql as 'select 1';
+        create function "My S"."F x"(a int, b "My S"."E", c text[], d public."d.1", e varchar(3), f timestamptz, g "My S"."T", h "My S"."E"[], i public."d.1"[]) returns int language sql as 'select 1';
         create function public.noargs() returns trigger language plpgsql as 'begin return new; end';
         create procedure public.p(inout x int) language sql as 'select 1';
         create aggregate public.agg(int) (sfunc = int4pl, stype = int);
