@@ -9,9 +9,19 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (`dist/cli/main.js`, built by the global setup) as users run it. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runNode([path.join(projectRoot, 'dist/cli/main.js'), ...args], options);
+}
+
+export interface CliOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `node <argv>` (from the project root unless `cwd`), collecting its exit code and output. */
+export function runNode(argv: string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'dist/cli/main.js'), ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: options.cwd ?? projectRoot,
       env: { ...process.env, ...options.env },
     });

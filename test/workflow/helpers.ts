@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MigrationFormat } from '../../src/discover/types.js';
+import { runNode, type CliOptions, type CliResult } from '../cli/run-cli.js';
 import { projectRoot } from '../helpers/paths.js';
 
 /** Four small steps with a table, index, function, trigger, default, foreign key, view and a row. */
@@ -101,17 +101,6 @@ export function tree(dir: string): Record<string, string> {
  * Runs the CLI from source (tsx), so a test that kills it mid-run does not depend on `dist/`, which
  * other test runs in this shared tree may be rebuilding at that moment.
  */
-export function runSourceCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(projectRoot, 'node_modules/tsx/dist/loader.mjs')).href, path.join(projectRoot, 'src/cli/main.ts'), ...args], {
-      cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runSourceCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runNode(['--import', pathToFileURL(path.join(projectRoot, 'node_modules/tsx/dist/loader.mjs')).href, path.join(projectRoot, 'src/cli/main.ts'), ...args], options);
 }
