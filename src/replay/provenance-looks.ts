@@ -40,7 +40,7 @@ export interface Look {
 export interface Parsed extends Look {
   /** The transaction horizon at the look (xmin looks). */
   horizon: string | undefined;
-  /** User rows per counted catalog, with the catalog's name (xmin looks with counts). */
+  /** User rows per counted catalog, with the catalog's name (xmin looks). */
   counts: { catalog: number; count: number; name: string }[];
   /** An address-less command was logged. */
   addressless: boolean;
@@ -81,7 +81,7 @@ export async function readLook(client: pg.Client, config: pg.QueryConfig): Promi
 
 /** Every catalog row written since horizon `since`, with counts of user rows per counted catalog. */
 export function xminLookAt(client: pg.Client, since: string): Promise<Parsed> {
-  return readLook(client, { name: 'pgsquash_provenance_xmin', text: xminLook(true), values: [since] });
+  return readLook(client, { name: 'pgsquash_provenance_xmin', text: xminLook, values: [since] });
 }
 
 export async function presentOids(client: pg.Client): Promise<Map<number, Set<number>>> {

@@ -44,7 +44,7 @@ const argumentType = (oid: string) => `CASE WHEN ${oid} < 16384
 const relationName = (oid: string) => `(SELECT ${qualified('q.relnamespace', 'q.relname')} FROM pg_catalog.pg_class q WHERE q.oid = ${oid})`;
 
 /** Catalogs whose rows are whole objects: without the log, a drop shows as a smaller count of user rows. */
-export const counted = ['pg_class', 'pg_constraint', 'pg_proc', 'pg_type', 'pg_trigger', 'pg_policy', 'pg_rewrite', 'pg_namespace', 'pg_extension', 'pg_event_trigger', 'pg_publication', 'pg_default_acl'];
+const counted = ['pg_class', 'pg_constraint', 'pg_proc', 'pg_type', 'pg_trigger', 'pg_policy', 'pg_rewrite', 'pg_namespace', 'pg_extension', 'pg_event_trigger', 'pg_publication', 'pg_default_acl'];
 const userRow = (catalog: string, alias: string) =>
   catalog === 'pg_namespace' ? `(${alias}.oid >= 16384 OR ${alias}.nspname = 'public')` : `${alias}.oid >= 16384`;
 
@@ -186,19 +186,15 @@ const xminCandidates = [
 
 /**
  * `d` rows for every candidate since horizon `$1`, `r` rows for every role, an `x` row with the next
- * horizon, and (with `counts`) one `n` row per counted catalog with its number of user rows.
+ * horizon, and one `n` row per counted catalog with its number of user rows.
  */
-export function xminLook(counts: boolean): string {
-  const parts = [
-    digests,
-    roles,
-    ...(counts
-      ? counted.map((catalog) => `SELECT 'n', ${cls(catalog)}, (SELECT pg_catalog.count(*) FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')})::pg_catalog.oid, 0, NULL, NULL, NULL, '${catalog}', NULL, NULL`)
-      : []),
-    horizon,
-  ];
-  return `WITH cand AS MATERIALIZED (${xminCandidates.join('\n  UNION ')})\n${parts.join('\nUNION ALL\n')}`;
-}
+export const xminLook = `WITH cand AS MATERIALIZED (${xminCandidates.join('\n  UNION ')})
+${[
+  digests,
+  roles,
+  ...counted.map((catalog) => `SELECT 'n', ${cls(catalog)}, (SELECT pg_catalog.count(*) FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')})::pg_catalog.oid, 0, NULL, NULL, NULL, '${catalog}', NULL, NULL`),
+  horizon,
+].join('\nUNION ALL\n')}`;
 
 /** The user OIDs of one counted catalog, when its count says rows were deleted. */
 export const userOids = (catalog: string) => `SELECT o.oid FROM pg_catalog.${catalog} o WHERE ${userRow(catalog, 'o')}`;

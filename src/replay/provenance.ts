@@ -152,34 +152,37 @@ export class ProvenanceTracker {
    */
   async start(db: Database, session: pg.Client): Promise<void> {
     const t0 = performance.now();
-    let first: Parsed | undefined;
-    if (this.files.length > 0 && this.options.eventTriggers !== false) {
-      const side = await db.connect();
-      // Looks cost enough for JIT, which would compile them on every run (PostgreSQL builds with LLVM).
-      await side.query('SET jit = off');
-      // The first look comes before the log, which is not the migrations' doing.
-      first = await xminLookAt(side, '0');
-      if (await installLog(side)) {
-        this.side = side;
-        this.installed = true;
-        this.pool = await LookPool.open(db, POOL_SIZE);
-        this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
-      } else {
-        await side.end();
-        first = undefined;
-      }
-    }
+    const first = this.files.length > 0 && this.options.eventTriggers !== false ? await this.lookAndLog(db) : await xminLookAt(session, '0');
     if (!this.side) {
       this.side = session;
       this.sideIsSession = true;
-      first = await xminLookAt(session, '0');
     }
-    if (!first) throw new Error('provenance: no first look');
     this.since = first.horizon ?? this.since;
     for (const row of first.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
     for (const row of [...first.rows, ...first.roles]) if (row.h !== null) this.track(row, true);
     this.resolveParents();
     this.elapsedMs += performance.now() - t0;
+  }
+
+  /**
+   * The first look, then the event-trigger log and the look pool where the server fires event
+   * triggers. The look comes first: the log is not the migrations' doing. It holds for the
+   * migration session too, whose state is the same at this moment.
+   */
+  private async lookAndLog(db: Database): Promise<Parsed> {
+    const side = await db.connect();
+    // Looks cost enough for JIT, which would compile them on every run (PostgreSQL builds with LLVM).
+    await side.query('SET jit = off');
+    const first = await xminLookAt(side, '0');
+    if (await installLog(side)) {
+      this.side = side;
+      this.installed = true;
+      this.pool = await LookPool.open(db, POOL_SIZE);
+      this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
+    } else {
+      await side.end();
+    }
+    return first;
   }
 
   async fileDone(file: number): Promise<void> {
