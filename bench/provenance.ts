@@ -75,6 +75,7 @@ for (const corpus of chosen) {
           let used = 0;
           const result = await replay(set, db, {
             ...corpus.options,
+            ...(hooks ? { fileEpilogue: hooks.fileEpilogue } : {}),
             onPreludesDone: async (phase) => {
               pid = (await phase.client.query<{ p: number }>('SELECT pg_catalog.pg_backend_pid() AS p')).rows[0]?.p ?? 0;
               cpu0 = await cpu(pid);

@@ -41,7 +41,7 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
       const ctx: RunContext = { ...base, session, serverMajor: Math.floor(result.serverVersionNum / 10000) };
       for (const [k, prelude] of preludes.entries()) {
         progress('prelude', k + 1, preludes.length, prelude.path, 'start');
-        const done = await runFile(prelude, ctx);
+        const { done } = await runFile(prelude, ctx);
         result.preludes.push(done);
         completed.push(done);
         progress('prelude', k + 1, preludes.length, prelude.path, 'done');
@@ -72,10 +72,13 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
         mode: m.transaction,
         version: m.version,
       };
-      const done = await runFile(file, ctx);
+      const epilogue = options.fileEpilogue?.(k);
+      if (epilogue !== undefined) file.epilogue = epilogue;
+      const run = await runFile(file, ctx);
+      const done = run.done;
       result.files.push(done);
       completed.push(done);
-      await options.onFileDone?.({ file: done, index: k, client: session.client });
+      await options.onFileDone?.({ file: done, index: k, client: session.client, ...(run.epilogue ? { epilogue: run.epilogue } : {}) });
       progress('migration', k + 1, total, m.path, 'done');
     }
   } finally {

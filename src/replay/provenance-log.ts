@@ -2,18 +2,18 @@
  * The event-trigger log behind cheap provenance looks: `ddl_command_end` and `sql_drop` triggers
  * write the catalog address of every object a migration command creates, alters or drops into an
  * unlogged table, numbered, which each look reads past the last entry it saw (provenance-sql.ts
- * `loggedLook`). Installed after the
- * first look and removed after the last one, before the catalog is read, so neither the baseline
- * nor the report sees it.
+ * `lookFunction`, installed with it). Installed after the first look and removed after the last
+ * one, before the catalog is read, so neither the baseline nor the report sees it.
  */
 import type pg from 'pg';
-import { LOG_SCHEMA } from './provenance-sql.js';
+import { LOG_SCHEMA, lookFunction } from './provenance-sql.js';
 
 /**
  * Both triggers fire ALWAYS, also under `session_replication_role = replica`. The functions are
  * security definers so that a migration running as any role can write the log. Commands run by an
  * extension's script are left out: extension members are not tracked. GRANT and ALTER DEFAULT
  * PRIVILEGES come without an address and are logged as such (the look then reads by xmin).
+ * The look function runs as whatever role the migrations set: the schema is usable by all.
  */
 const installSql = `
 CREATE SCHEMA ${LOG_SCHEMA};
@@ -25,7 +25,9 @@ CREATE FUNCTION ${LOG_SCHEMA}.on_drop() RETURNS event_trigger LANGUAGE plpgsql S
 CREATE EVENT TRIGGER ${LOG_SCHEMA}_ddl ON ddl_command_end EXECUTE FUNCTION ${LOG_SCHEMA}.on_ddl();
 CREATE EVENT TRIGGER ${LOG_SCHEMA}_drop ON sql_drop EXECUTE FUNCTION ${LOG_SCHEMA}.on_drop();
 ALTER EVENT TRIGGER ${LOG_SCHEMA}_ddl ENABLE ALWAYS;
-ALTER EVENT TRIGGER ${LOG_SCHEMA}_drop ENABLE ALWAYS`;
+ALTER EVENT TRIGGER ${LOG_SCHEMA}_drop ENABLE ALWAYS;
+${lookFunction};
+GRANT USAGE ON SCHEMA ${LOG_SCHEMA} TO PUBLIC`;
 
 const removeSql = `
 DROP EVENT TRIGGER IF EXISTS ${LOG_SCHEMA}_ddl;

@@ -1,12 +1,9 @@
 /**
- * Running provenance looks (queries in provenance-sql.ts) and reading their rows. A look is either
- * synchronous (the replay waits for it: xmin looks where the server has no event triggers) or
- * taken in a snapshot: the file's end is pinned by a REPEATABLE READ transaction on a session of
- * the look pool, and the look runs there while the next file already runs, on another core.
+ * Running provenance looks (queries in provenance-sql.ts) and reading their rows: the logged look
+ * rides in each file's message (its rows come back with the file's), xmin looks run as queries.
  */
 import type pg from 'pg';
-import type { Database } from '../engine/types.js';
-import { allUserOids, loggedLook, snapshotBounds, xminLook } from './provenance-sql.js';
+import { allUserOids, xminLook } from './provenance-sql.js';
 
 export interface Row {
   c: number;
@@ -44,6 +41,10 @@ export interface Parsed extends Look {
   counts: { catalog: number; count: number; name: string }[];
   /** An address-less command was logged. */
   addressless: boolean;
+  /** The bounds for the next logged look. */
+  bounds: Bounds | undefined;
+  /** What stopped a logged look: `SQLSTATE: message`. */
+  error: string | undefined;
 }
 
 export const key = (c: number, o: number, s: number) => `${c}:${o}:${s}`;
@@ -61,9 +62,19 @@ interface RawRow {
   id: string | null;
 }
 
-export async function readLook(client: pg.Client, config: pg.QueryConfig): Promise<Parsed> {
-  const { rows } = await client.query<RawRow>(config);
-  const out: Parsed = { rows: [], roles: [], families: [], members: [], present: new Map(), horizon: undefined, counts: [], addressless: false };
+const COLUMNS = ['t', 'c', 'o', 's', 'pc', 'po', 'rr', 'h', 'ty', 'id'] as const;
+
+/** The logged look's rows as they came back with a file (text values, in column order). */
+export function parseLookRows(values: (string | null)[][]): Parsed {
+  return parseLook(values.map((v) => Object.fromEntries(COLUMNS.map((name, k) => [name, name === 's' ? Number(v[k]) : (v[k] ?? null)])) as unknown as RawRow));
+}
+
+async function readLook(client: pg.Client, config: pg.QueryConfig): Promise<Parsed> {
+  return parseLook((await client.query<RawRow>(config)).rows);
+}
+
+function parseLook(rows: RawRow[]): Parsed {
+  const out: Parsed = { rows: [], roles: [], families: [], members: [], present: new Map(), horizon: undefined, counts: [], addressless: false, bounds: undefined, error: undefined };
   const num = (v: string | null) => (v === null ? null : Number(v));
   for (const r of rows) {
     const named = r.ty === null || r.id === null ? undefined : { type: r.ty, id: `${r.ty} ${r.id}` };
@@ -75,6 +86,8 @@ export async function readLook(client: pg.Client, config: pg.QueryConfig): Promi
     else if (r.t === 'f') out.families.push(row.o);
     else if (r.t === 'm') out.members.push(key(row.c, row.o, row.s));
     else if (r.t === 'g') out.addressless = true;
+    else if (r.t === 'b') out.bounds = { x: r.h as string, n: r.id as string };
+    else if (r.t === 'e') out.error = `${r.h}: ${r.id}`;
   }
   return out;
 }
@@ -103,67 +116,11 @@ export interface Bounds {
   n: string;
 }
 
-/** Sessions for snapshot looks: each pins one file's end until its look is done. */
-export class LookPool {
-  private readonly free: pg.Client[] = [];
-  private readonly all: pg.Client[] = [];
-  private readonly waiting: ((client: pg.Client) => void)[] = [];
-
-  static async open(db: Database, size: number): Promise<LookPool> {
-    const pool = new LookPool();
-    for (let i = 0; i < size; i++) {
-      const client = await db.connect();
-      pool.all.push(client);
-      // The looks' parameters never change their plans: plan them once. Planned while the
-      // catalogs are small, they would scan them whole for good: every lookup they make has an
-      // index. Their estimated cost is high enough for JIT, which would compile them on every run.
-      await client.query('SET plan_cache_mode = force_generic_plan; SET enable_seqscan = off; SET jit = off');
-      pool.free.push(client);
-    }
-    return pool;
-  }
-
-  /**
-   * Pins the state after a file: a REPEATABLE READ snapshot on a free session (waiting for one
-   * when every session is still looking), and the snapshot's bounds.
-   */
-  async pin(): Promise<{ client: pg.Client; bounds: Bounds }> {
-    const client = this.free.pop() ?? (await new Promise<pg.Client>((resolve) => this.waiting.push(resolve)));
-    try {
-      const results = (await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${snapshotBounds}`)) as unknown as pg.QueryResult<Bounds>[];
-      const bounds = results[1]?.rows[0];
-      if (!bounds) throw new Error('provenance: the snapshot query returned no bounds');
-      return { client, bounds };
-    } catch (error) {
-      await this.release(client, false);
-      throw error;
-    }
-  }
-
-  /**
-   * Ends the pinned snapshot and gives the session back. A session that cannot end it is gone
-   * (the pool closed after a failed replay, the database dropped): the next use says so.
-   */
-  async release(client: pg.Client, ok: boolean): Promise<void> {
-    await client.query(ok ? 'COMMIT' : 'ROLLBACK').catch(() => undefined);
-    const next = this.waiting.shift();
-    if (next) next(client);
-    else this.free.push(client);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.all.map((c) => c.end().catch(() => undefined)));
-  }
-}
-
 /**
- * The look of one file in its pinned snapshot: the log since the previous file's bounds; where
- * the log cannot tell (`scan`, or an address-less command), also every catalog row written since
- * and the OIDs that exist (to tell what was dropped).
+ * What a logged look cannot tell: every catalog row written since `since` (read by xmin) and the
+ * OIDs that exist (to tell what was dropped), added to `look`.
  */
-export async function snapshotLook(client: pg.Client, previous: Bounds, scan: boolean): Promise<Look> {
-  const look = await readLook(client, { name: 'pgsquash_provenance_logged', text: loggedLook, values: [previous.n, previous.x] });
-  if (!scan && !look.addressless) return look;
-  const scanned = await xminLookAt(client, previous.x);
+export async function withScan(client: pg.Client, look: Parsed, since: string): Promise<Parsed> {
+  const scanned = await xminLookAt(client, since);
   return { ...look, rows: [...look.rows, ...scanned.rows], present: await presentOids(client) };
 }

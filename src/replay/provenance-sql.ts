@@ -3,7 +3,7 @@
  * addresses that may have changed) and returns one digest per candidate, null when it is gone.
  * Two ways to pick them:
  *
- * - `loggedLook`: the objects the event-trigger log (provenance-log.ts) named since the last look,
+ * - `lookFunction`: the objects the event-trigger log (provenance-log.ts) named since the last look,
  *   plus the family of every named relation (its columns, constraints, indexes, triggers,
  *   policies, rules, owned sequences, partitions and children, and the foreign keys that point at
  *   it, which Postgres rebuilds under new OIDs without logging them). Costs what the file changed.
@@ -93,15 +93,28 @@ interface Named {
   identity: string;
 }
 
-const wholeRows = (catalog: string, alias: string, where: string, named: Named, parent?: { c: string; o: string; rr?: string }) => `
+interface Branch {
+  catalog: string;
+  /** Columns: pg_class addresses with a subid. */
+  columns?: boolean;
+  sql: string;
+}
+
+const wholeRows = (catalog: string, alias: string, where: string, named: Named, parent?: { c: string; o: string; rr?: string }): Branch => ({
+  catalog,
+  sql: `
 SELECT ${parent ? parent.c : 'NULL::pg_catalog.oid'}, ${parent ? parent.o : 'NULL::pg_catalog.oid'}, ${parent?.rr ?? 'NULL::pg_catalog.oid'},
   ${digest(`${alias}::text`, comment(catalog, `${alias}.oid`))}, ${named.type}, ${named.identity}
 FROM pg_catalog.${catalog} ${alias}
-WHERE ${isCandidate(catalog, `${alias}.oid`)} AND ${notDependent(catalog, `${alias}.oid`, "'e', 'i'")}${where ? ` AND ${where}` : ''}`;
+WHERE ${isCandidate(catalog, `${alias}.oid`)} AND ${notDependent(catalog, `${alias}.oid`, "'e', 'i'")}${where ? ` AND ${where}` : ''}`,
+});
 
 const onRelation = (type: string, name: string, relation: string): Named => ({ type: `'${type}'`, identity: `${qi(name)} || ' on ' || ${relationName(relation)}` });
 
-const others = [
+/** Digest queries by catalog (pg_class: relations and, with a subid, columns). */
+const branches: Branch[] = [
+  { catalog: 'pg_class', sql: relations },
+  { catalog: 'pg_class', columns: true, sql: columns },
   wholeRows(
     'pg_constraint',
     'k',
@@ -125,20 +138,26 @@ const others = [
       FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY a(t, n)), '') || ')'`,
   }),
   // Relation row types and arrays belong to their relation or element type; enum labels to the enum.
-  `
+  {
+    catalog: 'pg_type',
+    sql: `
 SELECT NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid,
   ${digest('t::text', `(SELECT pg_catalog.string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)`, comment('pg_type', 't.oid'))},
   'type', ${qualified('t.typnamespace', 't.typname')}
 FROM pg_catalog.pg_type t
 WHERE ${isCandidate('pg_type', 't.oid')} AND t.typrelid = 0 AND ${notDependent('pg_type', 't.oid', "'e', 'i'")}`,
+  },
   wholeRows('pg_trigger', 'g', 'NOT g.tgisinternal', onRelation('trigger', 'g.tgname', 'g.tgrelid'), { c: cls('pg_class'), o: 'g.tgrelid' }),
   wholeRows('pg_policy', 'y', '', onRelation('policy', 'y.polname', 'y.polrelid'), { c: cls('pg_class'), o: 'y.polrelid' }),
   wholeRows('pg_rewrite', 'w', `w.rulename <> '_RETURN'`, onRelation('rule', 'w.rulename', 'w.ev_class'), { c: cls('pg_class'), o: 'w.ev_class' }),
-  `
+  {
+    catalog: 'pg_namespace',
+    sql: `
 SELECT NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid,
   ${digest('n.nspname', 'n.nspowner::text', 'n.nspacl::text', comment('pg_namespace', 'n.oid'))}, 'schema', ${qi('n.nspname')}
 FROM pg_catalog.pg_namespace n
 WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?temp_' AND ${notDependent('pg_namespace', 'n.oid', "'e'")}`,
+  },
   wholeRows('pg_extension', 'e', '', { type: `'extension'`, identity: qi('e.extname') }),
   wholeRows('pg_event_trigger', 'v', '', { type: `'event trigger'`, identity: qi('v.evtname') }),
   wholeRows('pg_publication', 'b', '', { type: `'publication'`, identity: qi('b.pubname') }),
@@ -157,10 +176,10 @@ WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?tem
  */
 const digests = `
 SELECT 'd' AS t, cand.c, cand.o, cand.s, g.pc, g.po, g.rr, g.h, g.ty, g.id
-FROM cand LEFT JOIN LATERAL (${[relations, columns, ...others].join('\n  UNION ALL')}) g ON true`;
+FROM cand LEFT JOIN LATERAL (${branches.map((b) => b.sql).join('\n  UNION ALL')}) g ON true`;
 
 /** Every role as an `r` row (roles are global: no event trigger sees them; pg_roles is small). */
-const roles = `SELECT 'r', ${cls('pg_authid')}, r.oid, 0, NULL, NULL, NULL, pg_catalog.md5(r::text), 'role', pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_roles r WHERE r.oid >= 16384`;
+const roles = `SELECT 'r'::text, ${cls('pg_authid')}, r.oid, 0, NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, pg_catalog.md5(r::text), 'role'::text, pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_roles r WHERE r.oid >= 16384`;
 
 /** The next transaction id to be assigned (32 bits, as in `xmin`): rows written later have an xmin at or above it. */
 export const xmaxNow = `(pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::int8 & 4294967295)`;
@@ -227,29 +246,70 @@ UNION ALL SELECT ${cls('pg_rewrite')}, w.oid, 0, ${changed('w')} FROM pg_catalog
 UNION ALL SELECT ${cls('pg_class')}, d.objid, 0, ${changed('d')} OR ${changed('q')} FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class q ON q.oid = d.objid
   WHERE d.refclassid = ${cls('pg_class')} AND d.refobjid = rels.r AND d.classid = ${cls('pg_class')} AND d.deptype = 'a'`;
 
+/** A row of the look function's result, with the columns of every look's rows. */
+const row = (t: string, c: string, o: string, sub: string, rest = 'NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::text, NULL::text, NULL::text') =>
+  `SELECT '${t}'::text, ${c}, ${o}, ${sub}, ${rest}`;
+
+/** The digests of the candidates (arrays `v_cc`, `v_co`, `v_cs`) in one branch's catalog. */
+const branchLook = (b: Branch) => `IF ${cls(b.catalog)} = ANY (v_cc) THEN
+    RETURN QUERY SELECT 'd'::text, cand.c, cand.o, cand.s, g.pc, g.po, g.rr, g.h, g.ty, g.id
+      FROM ROWS FROM (pg_catalog.unnest(v_cc), pg_catalog.unnest(v_co), pg_catalog.unnest(v_cs)) cand (c, o, s) LEFT JOIN LATERAL (${b.sql}) g (pc, po, rr, h, ty, id) ON true
+      WHERE cand.c = ${cls(b.catalog)} AND cand.s ${b.columns ? '>' : '='} 0;
+  END IF;`;
+
 /**
- * The logged look: the log's entries after `$1`, expanded to candidates: `d` rows for the logged
- * objects and the family members written since horizon `$2`, `m` rows for the other members
- * (present, unchanged), `f` rows naming each relation whose family was read (tracked members not
- * returned are gone), a `g` row when an address-less command (GRANT, ALTER DEFAULT PRIVILEGES) was
- * logged, and `r` rows. Read-only: it runs in a snapshot taken when the file ended, while the next
- * file already runs.
+ * The logged look, as a function the migration session calls right after each file
+ * (`look(n, x)`: the log's entries after `n`, catalog rows written since horizon `x`). Its result:
+ * a `b` row with the next bounds (horizon in `h`, last log entry in `id`); `d` rows for the logged
+ * objects and the family members written since `x`; `m` rows for the other members (present,
+ * unchanged); `f` rows naming each relation whose family was read (tracked members not returned
+ * are gone); a `g` row when an address-less command (GRANT, ALTER DEFAULT PRIVILEGES) was logged;
+ * `r` rows (every role), or an `e` row with the error it hit.
+ *
+ * One small statement per catalog that has candidates, each planned once for the session: a
+ * single statement over every catalog costs ~1 ms to start even when the log is empty, more than
+ * a small migration takes to run. Settings are the function's own, whatever the migrations set.
  */
-export const loggedLook = `
-WITH RECURSIVE log AS MATERIALIZED (SELECT l.n, l.c, l.o, l.s FROM ${LOG_SCHEMA}.log l WHERE l.n > $1::int8),
-rels (r) AS (
-  SELECT l.o FROM log l WHERE l.c = ${cls('pg_class')} AND l.s = 0
-  UNION SELECT i.inhrelid FROM rels JOIN pg_catalog.pg_inherits i ON i.inhparent = rels.r
-),
-members AS MATERIALIZED (SELECT f.c, f.o, f.s, f.n FROM rels, LATERAL (${family}) f),
-cand AS MATERIALIZED (
-  SELECT l.c, l.o, l.s FROM log l WHERE l.c IS NOT NULL AND l.c <> 0
-  UNION SELECT ${cls('pg_class')}, rels.r, 0 FROM rels
-  UNION SELECT m.c, m.o, m.s FROM members m WHERE m.n
-  UNION SELECT ${cls('pg_constraint')}, k.oid, 0 FROM log l JOIN pg_catalog.pg_constraint k ON k.contypid = l.o WHERE l.c = ${cls('pg_type')}
-)
-${digests}
-UNION ALL SELECT 'm', m.c, m.o, m.s, NULL, NULL, NULL, NULL, NULL, NULL FROM members m WHERE NOT m.n
-UNION ALL SELECT 'f', ${cls('pg_class')}, rels.r, 0, NULL, NULL, NULL, NULL, NULL, NULL FROM rels
-UNION ALL SELECT 'g', 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM log l WHERE l.c IS NULL OR l.c = 0)
-UNION ALL ${roles}`;
+export const lookFunction = `
+CREATE FUNCTION ${LOG_SCHEMA}.look(pg_catalog.int8, pg_catalog.int8)
+RETURNS TABLE (t text, c pg_catalog.oid, o pg_catalog.oid, s pg_catalog.int4, pc pg_catalog.oid, po pg_catalog.oid, rr pg_catalog.oid, h text, ty text, id text)
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET jit = off AS $look$
+#variable_conflict use_column
+DECLARE
+  v_lc pg_catalog.oid[]; v_lo pg_catalog.oid[]; v_ls pg_catalog.int4[]; v_last pg_catalog.int8;
+  v_rels pg_catalog.oid[];
+  v_mc pg_catalog.oid[]; v_mo pg_catalog.oid[]; v_ms pg_catalog.int4[]; v_mn boolean[];
+  v_cc pg_catalog.oid[]; v_co pg_catalog.oid[]; v_cs pg_catalog.int4[];
+BEGIN
+  SELECT pg_catalog.array_agg(l.c), pg_catalog.array_agg(l.o), pg_catalog.array_agg(l.s), pg_catalog.max(l.n)
+    INTO v_lc, v_lo, v_ls, v_last FROM ${LOG_SCHEMA}.log l WHERE l.n > $1;
+  RETURN QUERY ${row('b', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.int4', `NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, ${xmaxNow}::text, NULL::text, COALESCE(v_last, $1)::text`)};
+  RETURN QUERY ${roles};
+  IF v_last IS NULL THEN RETURN; END IF;
+  WITH RECURSIVE rels (r) AS (
+    SELECT l.o FROM ROWS FROM (pg_catalog.unnest(v_lc), pg_catalog.unnest(v_lo), pg_catalog.unnest(v_ls)) l (c, o, s) WHERE l.c = ${cls('pg_class')} AND l.s = 0
+    UNION SELECT i.inhrelid FROM rels JOIN pg_catalog.pg_inherits i ON i.inhparent = rels.r)
+  SELECT pg_catalog.array_agg(rels.r) INTO v_rels FROM rels;
+  IF v_rels IS NOT NULL THEN
+    SELECT pg_catalog.array_agg(f.c), pg_catalog.array_agg(f.o), pg_catalog.array_agg(f.s), pg_catalog.array_agg(f.n) INTO v_mc, v_mo, v_ms, v_mn
+      FROM pg_catalog.unnest(v_rels) rels (r), LATERAL (${family}) f;
+    RETURN QUERY ${row('m', 'm.c', 'm.o', 'm.s')} FROM ROWS FROM (pg_catalog.unnest(v_mc), pg_catalog.unnest(v_mo), pg_catalog.unnest(v_ms), pg_catalog.unnest(v_mn)) m (c, o, s, n) WHERE NOT m.n;
+    RETURN QUERY ${row('f', cls('pg_class'), 'rels.r', '0')} FROM pg_catalog.unnest(v_rels) rels (r);
+  END IF;
+  SELECT pg_catalog.array_agg(x.c), pg_catalog.array_agg(x.o), pg_catalog.array_agg(x.s) INTO v_cc, v_co, v_cs FROM (
+    SELECT l.c, l.o, l.s FROM ROWS FROM (pg_catalog.unnest(v_lc), pg_catalog.unnest(v_lo), pg_catalog.unnest(v_ls)) l (c, o, s) WHERE l.c IS NOT NULL AND l.c <> 0
+    UNION SELECT ${cls('pg_class')}, rels.r, 0 FROM pg_catalog.unnest(v_rels) rels (r)
+    UNION SELECT m.c, m.o, m.s FROM ROWS FROM (pg_catalog.unnest(v_mc), pg_catalog.unnest(v_mo), pg_catalog.unnest(v_ms), pg_catalog.unnest(v_mn)) m (c, o, s, n) WHERE m.n
+    UNION SELECT ${cls('pg_constraint')}, k.oid, 0 FROM ROWS FROM (pg_catalog.unnest(v_lc), pg_catalog.unnest(v_lo)) l (c, o) JOIN pg_catalog.pg_constraint k ON k.contypid = l.o WHERE l.c = ${cls('pg_type')}) x;
+  ${branches.map(branchLook).join('\n  ')}
+  IF EXISTS (SELECT 1 FROM pg_catalog.unnest(v_lc) l (c) WHERE l.c IS NULL OR l.c = 0) THEN
+    RETURN QUERY ${row('g', '0::pg_catalog.oid', '0::pg_catalog.oid', '0')};
+  END IF;
+EXCEPTION WHEN OTHERS THEN
+  RETURN QUERY ${row('e', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.int4', `NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, SQLSTATE, NULL::text, SQLERRM`)};
+END
+$look$`;
+
+/** What a migration session runs after each file: the look since `bounds`. */
+export const lookCall = (bounds: { n: string; x: string }) => `SELECT * FROM ${LOG_SCHEMA}.look(${BigInt(bounds.n)}, ${BigInt(bounds.x)})`;

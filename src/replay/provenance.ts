@@ -10,11 +10,13 @@
  * ids, as in the catalog model, as of the look; once more for every object at the end.
  *
  * Where the server has event triggers, an event-trigger log of the migrations' DDL says which
- * objects a look reads (provenance-log.ts), and the look runs in a snapshot pinned when the file
- * ended while the next file already runs (provenance-looks.ts): the replay waits one round trip per
- * file; those sessions are the tracker's own, so nothing the migrations set (role, search_path,
- * plan settings) affects the looks. Elsewhere (PGlite runs single-user) each look reads every
- * catalog row written since the last one, by xmin, in the migration session between its files.
+ * objects a look reads (provenance-log.ts), and the look is a function the migration session calls
+ * in the same message as the file, right after its COMMIT (the replay's `fileEpilogue`): no round
+ * trip, no other session. The function keeps its own settings and runs as its owner, so nothing
+ * the migrations set (role, search_path, plan settings) affects it. What the log cannot say
+ * (GRANT, REASSIGN OWNED, ...) is read by xmin on the tracker's session while the replay waits.
+ * Elsewhere (PGlite runs single-user) each look reads every catalog row written since the last
+ * one, by xmin, in the migration session between its files.
  *
  * Not tracked: statistics objects, collations, text search objects, operators, casts and row data.
  */
@@ -22,8 +24,9 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Database } from '../engine/types.js';
 import { installLog, removeLog } from './provenance-log.js';
-import { key, LookPool, snapshotLook, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
-import { snapshotBounds, userOids } from './provenance-sql.js';
+import { key, parseLookRows, withScan, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
+import { lookCall, snapshotBounds, userOids } from './provenance-sql.js';
+import type { EpilogueOutcome } from './run-file.js';
 import type { ReplayOptions } from './types.js';
 
 export type ProvenanceAction = 'created' | 'altered' | 'dropped';
@@ -73,9 +76,6 @@ export interface TrackedFile {
  */
 const unlogged = /\b(event\s+trigger|reassign\s+owned|drop\s+owned|update\s+(pg_catalog\s*\.\s*)?pg_\w+)\b/i;
 
-/** Snapshot looks that may run at once behind the replay (each holds a session and a snapshot). */
-const POOL_SIZE = 2;
-
 const RELATION = 1259; // pg_class: a bootstrap catalog, its OID is fixed
 
 interface Tracked {
@@ -108,17 +108,20 @@ export class ProvenanceTracker {
   private recount = false;
   private since = '0';
   private side: pg.Client | undefined;
-  /** Snapshot looks, where the event-trigger log works. */
-  private pool: LookPool | undefined;
   private bounds: Bounds = { x: '0', n: '0' };
   /** The event-trigger log is in the database (removed after the last look). */
   private installed = false;
+  /** A migration dropped the log: xmin looks from there on. */
+  private lost = false;
   /** Looks run on the migration session (not the tracker's to end). */
   private sideIsSession = false;
-  /** Snapshot looks applied in file order. */
-  private applied: Promise<void> = Promise.resolve();
-  /** Milliseconds the replay waited for the tracker (its overhead). */
+  /**
+   * Milliseconds the replay waited for the tracker between files (the logged looks run inside
+   * the files' messages and are not counted here).
+   */
   elapsedMs = 0;
+  /** How the files' looks were taken: from the log, or by xmin (no log, or the log was dropped). */
+  readonly looks = { logged: 0, xmin: 0 };
 
   /**
    * `eventTriggers: false` keeps to synchronous xmin looks, as on servers without event triggers
@@ -131,15 +134,16 @@ export class ProvenanceTracker {
     this.paths = files.map((f) => f.path);
   }
 
-  /** Replay hooks: the state after the preludes, then after every file. */
-  hooks(chain: Pick<ReplayOptions, 'onPreludesDone' | 'onFileDone'> = {}): Required<Pick<ReplayOptions, 'onPreludesDone' | 'onFileDone'>> {
+  /** Replay hooks: the state after the preludes, the look each file carries, then after every file. */
+  hooks(chain: Pick<ReplayOptions, 'onPreludesDone' | 'onFileDone'> = {}): Required<Pick<ReplayOptions, 'onPreludesDone' | 'onFileDone' | 'fileEpilogue'>> {
     return {
       onPreludesDone: async (phase) => {
         await chain.onPreludesDone?.(phase);
         await this.start(phase.db, phase.client);
       },
+      fileEpilogue: () => (this.installed && !this.lost ? lookCall(this.bounds) : undefined),
       onFileDone: async (info) => {
-        await this.fileDone(info.index);
+        await this.fileDone(info.index, info.epilogue);
         await chain.onFileDone?.(info);
       },
     };
@@ -165,9 +169,9 @@ export class ProvenanceTracker {
   }
 
   /**
-   * The first look, then the event-trigger log and the look pool where the server fires event
-   * triggers. The look comes first: the log is not the migrations' doing. It holds for the
-   * migration session too, whose state is the same at this moment.
+   * The first look, then the event-trigger log where the server fires event triggers. The look
+   * comes first: the log is not the migrations' doing. It holds for the migration session too,
+   * whose state is the same at this moment.
    */
   private async lookAndLog(db: Database): Promise<Parsed> {
     const side = await db.connect();
@@ -177,7 +181,6 @@ export class ProvenanceTracker {
     if (await installLog(side)) {
       this.side = side;
       this.installed = true;
-      this.pool = await LookPool.open(db, POOL_SIZE);
       this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
     } else {
       await side.end();
@@ -185,35 +188,38 @@ export class ProvenanceTracker {
     return first;
   }
 
-  async fileDone(file: number): Promise<void> {
+  /** What file `file` did: from the look it carried (`epilogue`), or by xmin. */
+  async fileDone(file: number, epilogue?: EpilogueOutcome): Promise<void> {
     const t0 = performance.now();
-    const pinned = this.pool ? await this.pool.pin().catch((error: unknown) => (logLost(error) ? undefined : Promise.reject(error))) : undefined;
-    if (this.pool && pinned) {
-      const pool = this.pool;
-      const { client, bounds } = pinned;
-      const previous = this.bounds;
-      this.bounds = bounds;
-      const look = (async () => {
-        let ok = false;
-        try {
-          const seen = await snapshotLook(client, previous, unlogged.test(this.files[file]?.sql ?? ''));
-          ok = true;
-          return seen;
-        } finally {
-          await pool.release(client, ok);
-        }
-      })();
-      // Failures surface when the last file waits for every look; until then (or for good, when
-      // the replay fails first) nothing is left unhandled.
-      look.catch(() => undefined);
-      this.applied = this.applied.then(async () => this.apply(file, await look));
-      this.applied.catch(() => undefined);
-    } else {
-      if (this.pool) await this.logGone();
-      this.apply(file, await this.xminLook());
-    }
+    const logged = this.installed && !this.lost ? await this.loggedLook(file, epilogue) : undefined;
+    this.looks[logged ? 'logged' : 'xmin']++;
+    this.apply(file, logged ?? (await this.xminLook()));
     if (file === this.files.length - 1) await this.finish();
     this.elapsedMs += performance.now() - t0;
+  }
+
+  /**
+   * The look file `file` carried, with an xmin scan where the log cannot tell; undefined when the
+   * file dropped the log (DROP OWNED BY the superuser, DROP SCHEMA ... CASCADE): this file and the
+   * rest then get xmin looks from the last logged look's horizon.
+   */
+  private async loggedLook(file: number, epilogue: EpilogueOutcome | undefined): Promise<Parsed | undefined> {
+    const path = this.paths[file];
+    if (!epilogue) throw new Error(`provenance: no look ran after ${path} (pass the tracker's fileEpilogue to the replay)`);
+    const code = 'error' in epilogue ? (epilogue.error as { code?: string }).code : undefined;
+    const look = 'error' in epilogue ? undefined : parseLookRows(epilogue.rows);
+    if (code === '3F000' || code === '42883' || look?.error?.startsWith('42P01')) {
+      this.lost = true;
+      this.since = this.bounds.x;
+      // The catalogs' user rows were not counted while the log ran: the next look lists them all.
+      this.recount = true;
+      return undefined;
+    }
+    if (!look) throw new Error(`provenance: the look after ${path} failed: ${(epilogue as { error: Error }).error.message}`);
+    if (look.error || !look.bounds) throw new Error(`provenance: the look after ${path} failed: ${look.error ?? 'no bounds'}`);
+    const previous = this.bounds;
+    this.bounds = look.bounds;
+    return unlogged.test(this.files[file]?.sql ?? '') || look.addressless ? withScan(this.session(), look, previous.x) : look;
   }
 
   result(): Provenance {
@@ -222,42 +228,21 @@ export class ProvenanceTracker {
     return { files: [...this.paths], objects };
   }
 
-  /** Ends the tracker's sessions (the log goes with the replay database when the replay failed). */
+  /** Ends the tracker's session (the log goes with the replay database when the replay failed). */
   async close(): Promise<void> {
     const side = this.side;
-    const pool = this.pool;
     this.side = undefined;
-    this.pool = undefined;
-    await pool?.close();
     if (!this.sideIsSession) await side?.end().catch(() => undefined);
   }
 
-  /**
-   * A migration dropped the log (DROP OWNED BY the superuser, DROP SCHEMA ... CASCADE): the files
-   * before it keep their snapshot looks, this one and the rest get xmin looks from its start.
-   */
-  private async logGone(): Promise<void> {
-    await this.applied;
-    await this.pool?.close();
-    this.pool = undefined;
-    this.since = this.bounds.x;
-    // The catalogs' user rows were not counted while the log ran: the next look lists them all.
-    this.recount = true;
-  }
-
-  /** Waits for every look; final names of everything still there (a schema rename renames what it holds); the log goes. */
+  /** Final names of everything still there (a schema rename renames what it holds); the log goes. */
   private async finish(): Promise<void> {
-    await this.applied;
     const side = this.session();
     const keys = [...this.tracked.keys()];
     const ids = await identify(side, [...this.tracked.values()]);
     for (const k of keys) this.rename(k, ids.get(k)?.id);
     this.resolveParents();
-    if (this.installed) {
-      await this.pool?.close();
-      this.pool = undefined;
-      await removeLog(side);
-    }
+    if (this.installed) await removeLog(side);
   }
 
   /** Every catalog row written since the last look; deletions seen by catalog row counts. */
@@ -402,8 +387,6 @@ export class ProvenanceTracker {
   }
 }
 
-/** The log's table or schema no longer exists. */
-const logLost = (error: unknown) => ['42P01', '3F000'].includes((error as { code?: string }).code ?? '');
 
 function addTo<K>(index: Map<K, Set<string>>, at: K, k: string): void {
   let set = index.get(at);

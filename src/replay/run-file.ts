@@ -10,7 +10,7 @@ import { EngineUnavailableError, InputError } from '../errors.js';
 import { ReplayFailedError, type ReplayFailure } from './errors.js';
 import { LineIndex, SourceProblem, advanceCodePoints } from './location.js';
 import { planFile, type Step } from './plan.js';
-import { isServerError, type ServerMessage, type Session } from './session.js';
+import { isServerError, type NoticeSink, type ServerMessage, type Session } from './session.js';
 import { splitSql, type Statement } from './split.js';
 import { classifyStatement, type StatementTraits } from './statement-kind.js';
 import { identity, renderTemplates, type RenderedText, type TemplateMode } from './templates.js';
@@ -26,7 +26,12 @@ export interface FileSource {
   startLine: number;
   mode: TransactionMode;
   version?: string;
+  /** SQL run right after the file succeeded, on the same session (ReplayOptions.fileEpilogue). */
+  epilogue?: string;
 }
+
+/** What a file's epilogue returned: its rows, or the error it raised (the file itself succeeded). */
+export type EpilogueOutcome = { rows: (string | null)[][] } | { error: ServerMessage | Error };
 
 export interface RunContext {
   session: Session;
@@ -63,7 +68,7 @@ class SourceMap {
   }
 }
 
-export async function runFile(file: FileSource, ctx: RunContext): Promise<ReplayedFile> {
+export async function runFile(file: FileSource, ctx: RunContext): Promise<{ done: ReplayedFile; epilogue?: EpilogueOutcome }> {
   const started = performance.now();
   // Preludes are the platform's own SQL, never templates.
   const rendered = file.phase === 'migration' ? prepare(file, () => renderTemplates(file.sql, ctx.vars, ctx.templates)) : identity(file.sql);
@@ -123,6 +128,10 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
     const outcome = await session.run('BEGIN');
     if (outcome.error) await fail(outcome.error, { first: 0, last: 0 }, 0);
   }
+  let epilogue: EpilogueOutcome | undefined;
+  // A folded file carries its epilogue after the COMMIT, in the same message: it costs no round
+  // trip, and an error after that COMMIT is the epilogue's (the file is committed).
+  const epilogueAfter = folded && steps.length === 1 && file.epilogue !== undefined ? `;${file.epilogue}` : '';
   for (const planned of steps) {
     const step: Step = folded ? { ...planned, lead: FOLD_OPEN.length } : planned;
     const first = statements[step.first] as Statement;
@@ -130,10 +139,12 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
     const text = rendered.text.slice(first.start, last.end);
     const copy = last.copyData ? rendered.text.slice(last.copyData.start, last.copyData.end) : undefined;
     roundTrips++;
-    const outcome = await session.run(folded ? `${FOLD_OPEN}${text}${FOLD_CLOSE}` : text, copy, (notice, completed) => {
-      notices.push(toNotice(notice, step, completed, statements, map));
-    });
-    if (outcome.error) await fail(outcome.error, step, outcome.completed);
+    const sink: NoticeSink = (notice, completed) => void notices.push(toNotice(notice, step, completed, statements, map));
+    const outcome = folded
+      ? await session.run(`${FOLD_OPEN}${text}${FOLD_CLOSE}${epilogueAfter}`, copy, sink, epilogueAfter ? { after: 'COMMIT' } : undefined)
+      : await session.run(text, copy, sink);
+    if (outcome.captured) epilogue = outcome.error ? { error: outcome.error } : { rows: outcome.captured };
+    else if (outcome.error) await fail(outcome.error, step, outcome.completed);
   }
   if (wrap && !folded && session.txStatus === 'T') {
     // Deferred constraints and triggers fire here; blame the file's last statement.
@@ -141,7 +152,11 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
     const outcome = await session.run('COMMIT');
     if (outcome.error) await fail(outcome.error, lastStep, 0);
   }
-  return {
+  if (file.epilogue !== undefined && !epilogue) {
+    const outcome = await session.run(file.epilogue, undefined, undefined, {});
+    epilogue = outcome.error ? { error: outcome.error } : { rows: outcome.captured ?? [] };
+  }
+  const done: ReplayedFile = {
     phase: file.phase,
     path: file.path,
     absPath: file.absPath,
@@ -154,6 +169,7 @@ export async function runFile(file: FileSource, ctx: RunContext): Promise<Replay
     notices,
     notes,
   };
+  return epilogue ? { done, epilogue } : { done };
 }
 
 /** Steps of `n` statements (the last one shorter). */

@@ -14,6 +14,16 @@ export interface BatchOutcome {
   completed: number;
   /** An ErrorResponse from the server, or a connection failure. */
   error?: ServerMessage | Error;
+  /**
+   * With `Capture`: the rows (text values) of the statements after its start, present once it
+   * started; an `error` with `captured` set came from those statements.
+   */
+  captured?: (string | null)[][];
+}
+
+/** Collect rows from the start, or from the statement after the one completing with tag `after`. */
+export interface Capture {
+  after?: string;
 }
 
 /** Backend messages the `pg` driver forwards to a custom submittable, and the copy calls we use. */
@@ -28,6 +38,7 @@ const COPY_CHUNK = 64 * 1024;
 
 class SimpleQuery {
   completed = 0;
+  captured: (string | null)[][] | undefined;
   readonly done: Promise<BatchOutcome>;
   private settle!: (outcome: BatchOutcome) => void;
   private settled = false;
@@ -35,20 +46,25 @@ class SimpleQuery {
   constructor(
     private readonly text: string,
     private copyData: string | undefined,
+    private readonly capture: Capture | undefined,
   ) {
     this.done = new Promise((resolve) => (this.settle = resolve));
+    if (capture && capture.after === undefined) this.captured = [];
   }
 
   submit(connection: WireConnection): void {
     connection.query(this.text);
   }
   handleRowDescription(): void {}
-  handleDataRow(): void {}
+  handleDataRow(message: { fields: (string | null)[] }): void {
+    this.captured?.push(message.fields);
+  }
   handlePortalSuspended(): void {}
   handleEmptyQuery(): void {}
   handleCopyData(): void {}
-  handleCommandComplete(): void {
+  handleCommandComplete(message: { text?: string }): void {
     this.completed++;
+    if (this.capture?.after !== undefined && this.captured === undefined && message.text === this.capture.after) this.captured = [];
   }
   handleCopyInResponse(connection: WireConnection): void {
     if (this.copyData === undefined) {
@@ -61,10 +77,10 @@ class SimpleQuery {
     connection.endCopyFrom();
   }
   handleError(error: ServerMessage | Error): void {
-    this.finish({ completed: this.completed, error });
+    this.finish({ completed: this.completed, error, ...(this.captured ? { captured: this.captured } : {}) });
   }
   handleReadyForQuery(): void {
-    this.finish({ completed: this.completed });
+    this.finish({ completed: this.completed, ...(this.captured ? { captured: this.captured } : {}) });
   }
   private finish(outcome: BatchOutcome): void {
     if (this.settled) return;
@@ -117,10 +133,13 @@ export class Session {
     return Number(rows[0]?.v);
   }
 
-  /** Sends `text` as one simple-query message; `copyData` answers a COPY ... FROM stdin in it. */
-  async run(text: string, copyData?: string, sink?: NoticeSink): Promise<BatchOutcome> {
+  /**
+   * Sends `text` as one simple-query message; `copyData` answers a COPY ... FROM stdin in it;
+   * `capture` collects the rows of its last statements.
+   */
+  async run(text: string, copyData?: string, sink?: NoticeSink, capture?: Capture): Promise<BatchOutcome> {
     if (this.lost) return { completed: 0, error: this.lost };
-    const query = new SimpleQuery(text, copyData);
+    const query = new SimpleQuery(text, copyData, capture);
     this.current = query;
     this.sink = sink;
     // The driver hands an error over before the ReadyForQuery that follows it; wait for that

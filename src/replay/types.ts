@@ -3,6 +3,7 @@ import type { Database } from '../engine/types.js';
 import type { TransactionMode } from '../discover/types.js';
 import type { HistoryTableKind } from './history.js';
 import type { TemplateMode } from './templates.js';
+import type { EpilogueOutcome } from './run-file.js';
 
 export interface ReplayOptions {
   /**
@@ -39,7 +40,14 @@ export interface ReplayOptions {
    * Called after each migration file completed, before the next one starts, e.g. to record what
    * the file changed (provenance). `client` is the migration session; `index` is 0-based.
    */
-  onFileDone?: (info: { file: ReplayedFile; index: number; client: pg.Client }) => Promise<void>;
+  onFileDone?: (info: { file: ReplayedFile; index: number; client: pg.Client; epilogue?: EpilogueOutcome }) => Promise<void>;
+  /**
+   * SQL to run on the migration session right after migration `index` succeeded, for per-file
+   * bookkeeping (provenance). A file sent as one message carries it in that message, after its
+   * COMMIT (no extra round trip); other files send it on its own. Its rows, or the error it
+   * raised, reach `onFileDone` as `epilogue`; its failure is not the file's.
+   */
+  fileEpilogue?: (index: number) => string | undefined;
   onProgress?: (event: ReplayProgress) => void;
   /**
    * Commit every this many statements in a transactional file that holds no transaction control

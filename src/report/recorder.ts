@@ -33,9 +33,10 @@ export class ReportRecorder {
     this.tracker = new ProvenanceTracker(set.migrations);
   }
 
-  hooks(chain: Hooks = {}): Required<Hooks> {
+  hooks(chain: Hooks = {}): Required<Hooks & Pick<ReplayOptions, 'fileEpilogue'>> {
     const tracked = this.tracker.hooks(chain);
     return {
+      fileEpilogue: tracked.fileEpilogue,
       onPreludesDone: async (phase) => {
         this.db = phase.db;
         await tracked.onPreludesDone(phase);

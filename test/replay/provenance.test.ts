@@ -31,7 +31,7 @@ async function track(files: FileSpec[], eventTriggers: boolean, options: ReplayO
       `SELECT (SELECT count(*) FROM pg_namespace WHERE nspname = 'pgsquash_provenance') + (SELECT count(*) FROM pg_event_trigger WHERE evtname LIKE 'pgsquash%') AS n`,
     );
     await client.end();
-    return { provenance: tracker.result(), leftovers: Number(rows[0]?.n) };
+    return { provenance: tracker.result(), leftovers: Number(rows[0]?.n), looks: tracker.looks };
   } finally {
     await tracker.close();
     await db.drop();
@@ -80,6 +80,8 @@ describe('provenance tracker', () => {
     const scanned = await track(tricky, false);
     expect(logged.leftovers).toBe(0);
     expect(scanned.leftovers).toBe(0);
+    expect(logged.looks).toEqual({ logged: tricky.length, xmin: 0 });
+    expect(scanned.looks).toEqual({ logged: 0, xmin: tricky.length });
     expect(withoutDigests(logged.provenance)).toEqual(withoutDigests(scanned.provenance));
 
     const p = logged.provenance;
@@ -125,6 +127,8 @@ create schema public;`;
     const logged = await track(files, true);
     const scanned = await track(files, false);
     expect(logged.leftovers).toBe(0);
+    // the log goes with the file that drops it: that file and the rest are read by xmin
+    expect(logged.looks).toEqual({ logged: 1, xmin: 3 });
     expect(withoutDigests(logged.provenance)).toEqual(withoutDigests(scanned.provenance));
     expect(story(logged.provenance, 'table public.t')).toEqual(['created 01_t.sql, dropped 02_reset.sql']);
     expect(story(logged.provenance, 'table column public.u.c')).toEqual(['created 04_u.sql']);
