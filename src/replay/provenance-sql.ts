@@ -277,35 +277,37 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET jit = off AS $look$
 #variable_conflict use_column
 DECLARE
-  v_lc pg_catalog.oid[]; v_lo pg_catalog.oid[]; v_ls pg_catalog.int4[]; v_last pg_catalog.int8;
+  v_last pg_catalog.int8; v_g boolean;
   v_rels pg_catalog.oid[];
-  v_mc pg_catalog.oid[]; v_mo pg_catalog.oid[]; v_ms pg_catalog.int4[]; v_mn boolean[];
+  v_mc pg_catalog.oid[]; v_mo pg_catalog.oid[]; v_ms pg_catalog.int4[];
   v_cc pg_catalog.oid[]; v_co pg_catalog.oid[]; v_cs pg_catalog.int4[];
 BEGIN
-  SELECT pg_catalog.array_agg(l.c), pg_catalog.array_agg(l.o), pg_catalog.array_agg(l.s), pg_catalog.max(l.n)
-    INTO v_lc, v_lo, v_ls, v_last FROM ${LOG_SCHEMA}.log l WHERE l.n > $1;
-  RETURN QUERY ${row('b', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.int4', `NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, ${xmaxNow}::text, NULL::text, COALESCE(v_last, $1)::text`)};
-  RETURN QUERY ${roles};
-  IF v_last IS NULL THEN RETURN; END IF;
-  WITH RECURSIVE rels (r) AS (
-    SELECT l.o FROM ROWS FROM (pg_catalog.unnest(v_lc), pg_catalog.unnest(v_lo), pg_catalog.unnest(v_ls)) l (c, o, s) WHERE l.c = ${cls('pg_class')} AND l.s = 0
-    UNION SELECT i.inhrelid FROM rels JOIN pg_catalog.pg_inherits i ON i.inhparent = rels.r)
-  SELECT pg_catalog.array_agg(rels.r) INTO v_rels FROM rels;
-  IF v_rels IS NOT NULL THEN
-    SELECT pg_catalog.array_agg(f.c), pg_catalog.array_agg(f.o), pg_catalog.array_agg(f.s), pg_catalog.array_agg(f.n) INTO v_mc, v_mo, v_ms, v_mn
-      FROM pg_catalog.unnest(v_rels) rels (r), LATERAL (${family}) f;
-    RETURN QUERY ${row('m', 'm.c', 'm.o', 'm.s')} FROM ROWS FROM (pg_catalog.unnest(v_mc), pg_catalog.unnest(v_mo), pg_catalog.unnest(v_ms), pg_catalog.unnest(v_mn)) m (c, o, s, n) WHERE NOT m.n;
-    RETURN QUERY ${row('f', cls('pg_class'), 'rels.r', '0')} FROM pg_catalog.unnest(v_rels) rels (r);
+  SELECT pg_catalog.max(l.n) INTO v_last FROM ${LOG_SCHEMA}.log l WHERE l.n > $1;
+  IF v_last IS NOT NULL THEN
+    WITH RECURSIVE log AS MATERIALIZED (SELECT l.c, l.o, l.s FROM ${LOG_SCHEMA}.log l WHERE l.n > $1 AND l.n <= v_last),
+    rels (r) AS (
+      SELECT l.o FROM log l WHERE l.c = ${cls('pg_class')} AND l.s = 0
+      UNION SELECT i.inhrelid FROM rels JOIN pg_catalog.pg_inherits i ON i.inhparent = rels.r),
+    members AS MATERIALIZED (SELECT f.c, f.o, f.s, f.n FROM rels, LATERAL (${family}) f),
+    cand AS MATERIALIZED (
+      SELECT l.c, l.o, l.s FROM log l WHERE l.c IS NOT NULL AND l.c <> 0
+      UNION SELECT ${cls('pg_class')}, rels.r, 0 FROM rels
+      UNION SELECT m.c, m.o, m.s FROM members m WHERE m.n
+      UNION SELECT ${cls('pg_constraint')}, k.oid, 0 FROM log l JOIN pg_catalog.pg_constraint k ON k.contypid = l.o WHERE l.c = ${cls('pg_type')})
+    SELECT (SELECT pg_catalog.array_agg(rels.r) FROM rels),
+      (SELECT pg_catalog.array_agg(m.c) FROM members m WHERE NOT m.n), (SELECT pg_catalog.array_agg(m.o) FROM members m WHERE NOT m.n),
+      (SELECT pg_catalog.array_agg(m.s) FROM members m WHERE NOT m.n),
+      (SELECT pg_catalog.array_agg(x.c) FROM cand x), (SELECT pg_catalog.array_agg(x.o) FROM cand x), (SELECT pg_catalog.array_agg(x.s) FROM cand x),
+      EXISTS (SELECT 1 FROM log l WHERE l.c IS NULL OR l.c = 0)
+    INTO v_rels, v_mc, v_mo, v_ms, v_cc, v_co, v_cs, v_g;
   END IF;
-  SELECT pg_catalog.array_agg(x.c), pg_catalog.array_agg(x.o), pg_catalog.array_agg(x.s) INTO v_cc, v_co, v_cs FROM (
-    SELECT l.c, l.o, l.s FROM ROWS FROM (pg_catalog.unnest(v_lc), pg_catalog.unnest(v_lo), pg_catalog.unnest(v_ls)) l (c, o, s) WHERE l.c IS NOT NULL AND l.c <> 0
-    UNION SELECT ${cls('pg_class')}, rels.r, 0 FROM pg_catalog.unnest(v_rels) rels (r)
-    UNION SELECT m.c, m.o, m.s FROM ROWS FROM (pg_catalog.unnest(v_mc), pg_catalog.unnest(v_mo), pg_catalog.unnest(v_ms), pg_catalog.unnest(v_mn)) m (c, o, s, n) WHERE m.n
-    UNION SELECT ${cls('pg_constraint')}, k.oid, 0 FROM ROWS FROM (pg_catalog.unnest(v_lc), pg_catalog.unnest(v_lo)) l (c, o) JOIN pg_catalog.pg_constraint k ON k.contypid = l.o WHERE l.c = ${cls('pg_type')}) x;
+  RETURN QUERY ${row('b', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.int4', `NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, ${xmaxNow}::text, NULL::text, COALESCE(v_last, $1)::text`)}
+    UNION ALL ${roles}
+    UNION ALL ${row('m', 'm.c', 'm.o', 'm.s')} FROM ROWS FROM (pg_catalog.unnest(v_mc), pg_catalog.unnest(v_mo), pg_catalog.unnest(v_ms)) m (c, o, s)
+    UNION ALL ${row('f', cls('pg_class'), 'rels.r', '0')} FROM pg_catalog.unnest(v_rels) rels (r)
+    UNION ALL ${row('g', '0::pg_catalog.oid', '0::pg_catalog.oid', '0')} WHERE v_g;
+  IF v_cc IS NULL THEN RETURN; END IF;
   ${branches.map(branchLook).join('\n  ')}
-  IF EXISTS (SELECT 1 FROM pg_catalog.unnest(v_lc) l (c) WHERE l.c IS NULL OR l.c = 0) THEN
-    RETURN QUERY ${row('g', '0::pg_catalog.oid', '0::pg_catalog.oid', '0')};
-  END IF;
 EXCEPTION WHEN OTHERS THEN
   RETURN QUERY ${row('e', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.oid', 'NULL::pg_catalog.int4', `NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, SQLSTATE, NULL::text, SQLERRM`)};
 END
