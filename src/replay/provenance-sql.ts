@@ -21,6 +21,13 @@ export const LOG_SCHEMA = 'pgsquash_provenance';
 
 /** A catalog's OID, as the oid the candidate rows carry. */
 const cls = (catalog: string) => `${catalogClass(catalog)}::pg_catalog.oid`;
+/**
+ * An equality no index can serve. The looks' plans are made once, on the young catalog of the first
+ * files, where the planner may pick an index that matches only one leading column of a pg_depend
+ * lookup (classid: every dependency of a kind) over the one that matches two; this leaves it only
+ * the right one. Such plans otherwise cost O(catalog) per file once the history is large.
+ */
+const unindexed = (column: string, value: string) => `${column}::pg_catalog.int8 = ${value}::pg_catalog.int8`;
 const recent = (alias: string) => `${alias}.xmin::text::int8 >= $1::int8`;
 const notDependent = (catalog: string, oid: string, types: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ${cls(catalog)} AND d.objid = ${oid} AND d.objsubid = 0 AND d.deptype IN (${types}))`;
@@ -72,7 +79,7 @@ SELECT CASE WHEN x.indrelid IS NOT NULL OR q.refobjid IS NOT NULL THEN ${cls('pg
   ${relationType('r.relkind')} AS ty, ${qualified('r.relnamespace', 'r.relname')} AS id
 FROM pg_catalog.pg_class r
 LEFT JOIN pg_catalog.pg_index x ON x.indexrelid = r.oid
-LEFT JOIN pg_catalog.pg_depend q ON r.relkind = 'S' AND q.classid = ${cls('pg_class')} AND q.objid = r.oid AND q.refclassid = ${cls('pg_class')} AND q.deptype = 'a'
+LEFT JOIN pg_catalog.pg_depend q ON r.relkind = 'S' AND q.classid = ${cls('pg_class')} AND q.objid = r.oid AND ${unindexed('q.refclassid', cls('pg_class'))} AND q.deptype = 'a'
 WHERE ${isCandidate('pg_class', 'r.oid')} AND r.relkind <> 't' AND r.relpersistence <> 't' AND r.relnamespace <> 'pg_toast'::pg_catalog.regnamespace
   AND ${notDependent('pg_class', 'r.oid', "'e', 'i'")}`;
 
@@ -231,20 +238,24 @@ const changed = (alias: string) => `${alias}.xmin::text::int8 >= $2::int8`;
  * The family of a named relation: what a command on it may change without naming it, with `n`
  * true for members whose rows were written since the last look (only those are digested).
  * Foreign keys on other tables that reference it are rebuilt when a referenced column's type changes.
+ * Rows found through pg_depend are fetched per dependency (LATERAL ... OFFSET 0): planned on a
+ * young catalog, a join would scan all of pg_constraint for each relation (no index on confrelid).
  */
 const family = `
 SELECT ${cls('pg_class')} AS c, a.attrelid AS o, a.attnum::int AS s,
   ${changed('a')} OR EXISTS (SELECT 1 FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum AND ${changed('ad')}) AS n
   FROM pg_catalog.pg_attribute a WHERE a.attrelid = rels.r AND a.attnum > 0
 UNION ALL SELECT ${cls('pg_constraint')}, k.oid, 0, ${changed('k')} FROM pg_catalog.pg_constraint k WHERE k.conrelid = rels.r
-UNION ALL SELECT ${cls('pg_constraint')}, k.oid, 0, ${changed('k')} FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_constraint k ON k.oid = d.objid
-  WHERE d.refclassid = ${cls('pg_class')} AND d.refobjid = rels.r AND d.classid = ${cls('pg_constraint')} AND k.contype = 'f' AND k.confrelid = rels.r
+UNION ALL SELECT ${cls('pg_constraint')}, k.oid, 0, ${changed('k')} FROM pg_catalog.pg_depend d,
+    LATERAL (SELECT k.oid, k.xmin FROM pg_catalog.pg_constraint k WHERE k.oid = d.objid AND k.contype = 'f' AND k.confrelid = rels.r OFFSET 0) k
+  WHERE d.refclassid = ${cls('pg_class')} AND d.refobjid = rels.r AND ${unindexed('d.classid', cls('pg_constraint'))}
 UNION ALL SELECT ${cls('pg_class')}, x.indexrelid, 0, ${changed('x')} OR ${changed('i')} FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = rels.r
 UNION ALL SELECT ${cls('pg_trigger')}, g.oid, 0, ${changed('g')} FROM pg_catalog.pg_trigger g WHERE g.tgrelid = rels.r AND NOT g.tgisinternal
 UNION ALL SELECT ${cls('pg_policy')}, y.oid, 0, ${changed('y')} FROM pg_catalog.pg_policy y WHERE y.polrelid = rels.r
 UNION ALL SELECT ${cls('pg_rewrite')}, w.oid, 0, ${changed('w')} FROM pg_catalog.pg_rewrite w WHERE w.ev_class = rels.r AND w.rulename <> '_RETURN'
-UNION ALL SELECT ${cls('pg_class')}, d.objid, 0, ${changed('d')} OR ${changed('q')} FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class q ON q.oid = d.objid
-  WHERE d.refclassid = ${cls('pg_class')} AND d.refobjid = rels.r AND d.classid = ${cls('pg_class')} AND d.deptype = 'a'`;
+UNION ALL SELECT ${cls('pg_class')}, d.objid, 0, ${changed('d')} OR ${changed('q')} FROM pg_catalog.pg_depend d,
+    LATERAL (SELECT q.xmin FROM pg_catalog.pg_class q WHERE q.oid = d.objid OFFSET 0) q
+  WHERE d.refclassid = ${cls('pg_class')} AND d.refobjid = rels.r AND ${unindexed('d.classid', cls('pg_class'))} AND d.deptype = 'a'`;
 
 /** A row of the look function's result, with the columns of every look's rows. */
 const row = (t: string, c: string, o: string, sub: string, rest = 'NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::text, NULL::text, NULL::text') =>
@@ -274,7 +285,7 @@ export const lookFunction = `
 CREATE FUNCTION ${LOG_SCHEMA}.look(pg_catalog.int8, pg_catalog.int8)
 RETURNS TABLE (t text, c pg_catalog.oid, o pg_catalog.oid, s pg_catalog.int4, pc pg_catalog.oid, po pg_catalog.oid, rr pg_catalog.oid, h text, ty text, id text)
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET jit = off AS $look$
+SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_mergejoin = off SET enable_hashjoin = off SET jit = off AS $look$
 #variable_conflict use_column
 DECLARE
   v_last pg_catalog.int8; v_g boolean;
