@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Database } from '../engine/types.js';
 import { installLog, removeLog } from './provenance-log.js';
-import { key, parseLookRows, withScan, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
+import { key, parseLookRows, presentOids, withScan, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
 import { lookCall, snapshotBounds, userOids } from './provenance-sql.js';
 import type { EpilogueOutcome } from './run-file.js';
 import type { ReplayOptions } from './types.js';
@@ -156,7 +156,7 @@ export class ProvenanceTracker {
    */
   async start(db: Database, session: pg.Client): Promise<void> {
     const t0 = performance.now();
-    const first = this.files.length > 0 && this.options.eventTriggers !== false ? await this.lookAndLog(db) : await xminLookAt(session, '0');
+    const first = this.files.length > 0 && this.options.eventTriggers !== false ? await this.lookAndLog(db) : await asLogin(session, () => xminLookAt(session, '0'));
     if (!this.side) {
       this.side = session;
       this.sideIsSession = true;
@@ -192,8 +192,8 @@ export class ProvenanceTracker {
   async fileDone(file: number, epilogue?: EpilogueOutcome): Promise<void> {
     const t0 = performance.now();
     const logged = this.installed && !this.lost ? await this.loggedLook(file, epilogue) : undefined;
-    this.looks[logged ? 'logged' : 'xmin']++;
-    this.apply(file, logged ?? (await this.xminLook()));
+    this.looks[logged?.by ?? 'xmin']++;
+    this.apply(file, logged?.look ?? (await this.xminLook()));
     if (file === this.files.length - 1) await this.finish();
     this.elapsedMs += performance.now() - t0;
   }
@@ -203,7 +203,7 @@ export class ProvenanceTracker {
    * file dropped the log (DROP OWNED BY the superuser, DROP SCHEMA ... CASCADE): this file and the
    * rest then get xmin looks from the last logged look's horizon.
    */
-  private async loggedLook(file: number, epilogue: EpilogueOutcome | undefined): Promise<Parsed | undefined> {
+  private async loggedLook(file: number, epilogue: EpilogueOutcome | undefined): Promise<{ look: Parsed; by: 'logged' | 'xmin' } | undefined> {
     const path = this.paths[file];
     if (!epilogue) throw new Error(`provenance: no look ran after ${path} (pass the tracker's fileEpilogue to the replay)`);
     const code = 'error' in epilogue ? (epilogue.error as { code?: string }).code : undefined;
@@ -215,11 +215,23 @@ export class ProvenanceTracker {
       this.recount = true;
       return undefined;
     }
-    if (!look) throw new Error(`provenance: the look after ${path} failed: ${(epilogue as { error: Error }).error.message}`);
-    if (look.error || !look.bounds) throw new Error(`provenance: the look after ${path} failed: ${look.error ?? 'no bounds'}`);
+    if (!look?.bounds || look.error) return { look: await this.lookBeside(), by: 'xmin' };
     const previous = this.bounds;
     this.bounds = look.bounds;
-    return unlogged.test(this.files[file]?.sql ?? '') || look.addressless ? withScan(this.session(), look, previous.x) : look;
+    return { look: unlogged.test(this.files[file]?.sql ?? '') || look.addressless ? await withScan(this.session(), look, previous.x) : look, by: 'logged' };
+  }
+
+  /**
+   * A file whose look failed (the migrations set a statement_timeout it ran into, took its
+   * schema's rights away, ...) is read by xmin on the tracker's session, which sees the file's end
+   * while the replay waits; the log's looks carry on after it.
+   */
+  private async lookBeside(): Promise<Parsed> {
+    const side = this.session();
+    const look = await xminLookAt(side, this.bounds.x);
+    const present = await presentOids(side);
+    this.bounds = (await side.query<Bounds>(snapshotBounds)).rows[0] ?? this.bounds;
+    return { ...look, present };
   }
 
   result(): Provenance {
@@ -248,7 +260,7 @@ export class ProvenanceTracker {
   /** Every catalog row written since the last look; deletions seen by catalog row counts. */
   private async xminLook(): Promise<Look> {
     const side = this.session();
-    const look = await xminLookAt(side, this.since);
+    const look = await (this.sideIsSession ? asLogin(side, () => xminLookAt(side, this.since)) : xminLookAt(side, this.since));
     this.since = look.horizon ?? this.since;
     // Every user row counts, tracked or not (a toast table, an extension's function).
     for (const row of look.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
@@ -387,6 +399,21 @@ export class ProvenanceTracker {
   }
 }
 
+
+/**
+ * Runs `fn` on the migration session as its login, not as a role the migrations set (which may not
+ * read pg_authid), then sets that role back.
+ */
+async function asLogin<T>(session: pg.Client, fn: () => Promise<T>): Promise<T> {
+  const role = (await session.query<{ r: string }>(`SELECT pg_catalog.current_setting('role') AS r`)).rows[0]?.r ?? 'none';
+  if (role === 'none') return fn();
+  await session.query('RESET ROLE');
+  try {
+    return await fn();
+  } finally {
+    await session.query(`SET ROLE ${session.escapeIdentifier(role)}`);
+  }
+}
 
 function addTo<K>(index: Map<K, Set<string>>, at: K, k: string): void {
   let set = index.get(at);

@@ -134,6 +134,28 @@ create schema public;`;
     expect(story(logged.provenance, 'table column public.u.c')).toEqual(['created 04_u.sql']);
   });
 
+  it('reads a file by xmin when its look fails, and goes back to the log after it', async () => {
+    // the xmin-only replay has no log schema
+    const onLogSchema = (command: string) =>
+      `do $$begin if exists (select 1 from pg_namespace where nspname = 'pgsquash_provenance') then execute '${command}'; end if; end$$;`;
+    const files: FileSpec[] = [
+      { path: '01_t.sql', sql: 'create table t (a int);' },
+      // The look runs as the migrations' role: without rights on its schema it fails.
+      { path: '02_lock_out.sql', sql: `${onLogSchema('revoke usage on schema pgsquash_provenance from public')}\ncreate role provenance_lowly;\ngrant create on schema public to provenance_lowly;\nset role provenance_lowly;\ncreate table u (b int);` },
+      { path: '03_alter.sql', sql: 'alter table u add column c int;' },
+      { path: '04_back.sql', sql: `reset role;\n${onLogSchema('grant usage on schema pgsquash_provenance to public')}\nalter table t add column d int;` },
+      { path: '05_more.sql', sql: 'alter table t drop column a;\ndrop table u;\nrevoke create on schema public from provenance_lowly;\ndrop role provenance_lowly;' },
+    ];
+    const logged = await track(files, true);
+    const scanned = await track(files, false);
+    expect(logged.looks).toEqual({ logged: 3, xmin: 2 });
+    expect(logged.leftovers).toBe(0);
+    expect(withoutDigests(logged.provenance)).toEqual(withoutDigests(scanned.provenance));
+    expect(story(logged.provenance, 'table column public.u.c')).toEqual(['created 03_alter.sql, dropped 05_more.sql']);
+    expect(story(logged.provenance, 'table column public.t.d')).toEqual(['created 04_back.sql']);
+    expect(story(logged.provenance, 'table column public.t.a')).toEqual(['created 01_t.sql, dropped 05_more.sql']);
+  });
+
   it('names objects from the rows it reads exactly as pg_identify_object does', async () => {
     const db = await engine.createDatabase('provenance');
     const client = await db.connect();
