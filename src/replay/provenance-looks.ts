@@ -3,7 +3,7 @@
  * rides in each file's message (its rows come back with the file's), xmin looks run as queries.
  */
 import type pg from 'pg';
-import { allUserOids, xminLook } from './provenance-sql.js';
+import { allUserOids, LOG_SCHEMA, xminLook } from './provenance-sql.js';
 
 export interface Row {
   c: number;
@@ -62,6 +62,12 @@ interface RawRow {
   id: string | null;
 }
 
+/**
+ * The log's schema and what it holds: seen by xmin when a migration changes it (REASSIGN OWNED BY
+ * the superuser, a GRANT on it), they are the tracker's, not the migrations'.
+ */
+const ownObject = new RegExp(`^(${LOG_SCHEMA}(\\.|$)|${LOG_SCHEMA}_(ddl|drop)$|[^ ]+ on ${LOG_SCHEMA}\\.)`);
+
 const COLUMNS = ['t', 'c', 'o', 's', 'pc', 'po', 'rr', 'h', 'ty', 'id'] as const;
 
 /** The logged look's rows as they came back with a file (text values, in column order). */
@@ -79,6 +85,7 @@ function parseLook(rows: RawRow[]): Parsed {
   for (const r of rows) {
     const named = r.ty === null || r.id === null ? undefined : { type: r.ty, id: `${r.ty} ${r.id}` };
     const row: Row = { c: Number(r.c), o: Number(r.o), s: Number(r.s), pc: num(r.pc), po: num(r.po), rr: num(r.rr), h: r.h, named };
+    if (r.t === 'd' && named && ownObject.test(r.id as string)) continue;
     if (r.t === 'd') out.rows.push(row);
     else if (r.t === 'r') out.roles.push(row);
     else if (r.t === 'x') out.horizon = r.h ?? undefined;
