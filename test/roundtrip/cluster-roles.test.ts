@@ -92,6 +92,9 @@ for (const major of ['17', '15'] as const) {
       expect(baseline).not.toContain('not-carried');
       expect(baseline).toContain('pg_catalog.current_database()');
       expect(baseline).not.toContain(replayed.db.name);
+      // The database's own comment, addressed to the database being built.
+      expect(replayed.catalog.objects.find((o) => o.id === 'comment on database')?.def).toEqual({ target: 'DATABASE', text: "'sq''s 100% database'" });
+      expect(baseline).toMatch(/EXECUTE pg_catalog\.format\('COMMENT ON DATABASE %I IS ''sq''''s 100%% database''', pg_catalog\.current_database\(\)\);/);
       // Objects in no schema are headed by what they are: the roles, then the database's own.
       const headings = baseline.split('\n').filter((l) => /^-- (Schema|Cluster-wide|Database-wide)/.test(l));
       expect(headings[0]).toBe('-- Cluster-wide: roles');

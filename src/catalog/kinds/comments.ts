@@ -4,7 +4,8 @@ import type { KindIntrospector } from './types.js';
 /**
  * Comments on every object, rendered as their COMMENT ON target. A comment on a kind the model
  * does not cover falls back to `pg_identify_object` (upper-cased type + identity), and the
- * completeness guard reports the object itself.
+ * completeness guard reports the object itself. The database's own comment (pg_shdescription) has
+ * the target `DATABASE`: the baseline names the database it is applied to, not the replay's.
  */
 export const comments: KindIntrospector = {
   name: 'comment',
@@ -49,5 +50,10 @@ SELECT 'comment on ' || t.target_id AS id, 'comment' AS kind, COALESCE(t.target_
   pg_catalog.json_build_object('target', t.target, 'text', pg_catalog.quote_literal(t.description)) AS def, NULL AS covers
 FROM t
 WHERE t.target_schema IS NULL OR (${userSchema('t.target_schema')})
-ORDER BY t.target_id`,
+UNION ALL
+SELECT 'comment on database', 'comment', '', '', NULL, NULL,
+  pg_catalog.json_build_object('target', 'DATABASE', 'text', pg_catalog.quote_literal(x.description)), NULL
+FROM pg_catalog.pg_shdescription x
+WHERE x.classoid = ${cls('pg_database')} AND x.objoid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+ORDER BY 1`,
 };

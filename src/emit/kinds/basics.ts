@@ -1,5 +1,6 @@
 import type { ModelObject } from '../../catalog/model.js';
 import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+import { inCurrentDatabase, THIS_DATABASE } from './cluster.js';
 
 function ownerStep(obj: ModelObject, what: string, name: string, ctx: EmitContext): string {
   return ctx.options.owners && obj.owner ? `\nALTER ${what} ${name} OWNER TO ${obj.owner};` : '';
@@ -70,13 +71,17 @@ export const commentEmitter: KindEmitter<'comment'> = {
     return target ? [target[0], target[1], target[2], subRank.comment, `${target[3]} ${target[4]}`] : subKey(o, subRank.comment, ctx, o.id, groupRank.other);
   },
   create(o, ctx) {
-    return [step(o, `COMMENT ON ${o.def.target} IS ${o.def.text};`, this.key(o, ctx))];
+    return [step(o, commentSql(o.def.target, o.def.text), this.key(o, ctx))];
   },
-  drop: (o) => `COMMENT ON ${o.def.target} IS NULL;`,
+  drop: (o) => commentSql(o.def.target, 'NULL'),
   alter(_before, after, ctx) {
     return this.create(after, ctx);
   },
 };
+
+/** The database's own comment addresses the database the baseline is applied to. */
+const commentSql = (target: string, text: string) =>
+  target === 'DATABASE' ? inCurrentDatabase([`COMMENT ON DATABASE ${THIS_DATABASE} IS ${text};`]) : `COMMENT ON ${target} IS ${text};`;
 
 /** The default replacement: drop the old version, then create the new one. */
 export function dropThenCreate<K extends ModelObject['kind']>(
