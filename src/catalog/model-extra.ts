@@ -154,6 +154,18 @@ export interface TsConfigDef {
   mappings: { token: string; dictionaries: string[] }[];
 }
 
+export interface CastDef {
+  /** Source and target types as format_type names them. */
+  source: string;
+  target: string;
+  /** f: a function, i: the types' input/output functions, b: binary coercible. */
+  method: 'f' | 'i' | 'b';
+  /** The function (regprocedure text) when method is f. */
+  function: string | null;
+  /** e: explicit only, a: in assignments, i: implicit. */
+  context: 'e' | 'a' | 'i';
+}
+
 export interface ExtraKindDefs {
   policy: PolicyDef;
   privileges: PrivilegesDef;
@@ -168,4 +180,5 @@ export interface ExtraKindDefs {
   collation: CollationDef;
   tsDictionary: TsDictionaryDef;
   tsConfig: TsConfigDef;
+  cast: CastDef;
 }

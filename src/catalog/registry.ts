@@ -10,6 +10,7 @@ import { eventTriggers, publications } from './kinds/database-wide.js';
 import { rules, statistics } from './kinds/relation-extras.js';
 import { defaultAcls, policies, privileges } from './kinds/security.js';
 import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
+import { casts } from './kinds/casts.js';
 
 /**
  * The object kinds the model covers. To add a kind (policies, grants, aggregates, ...):
@@ -53,4 +54,5 @@ export const introspectors: readonly KindIntrospector[] = [
   collations,
   tsDictionaries,
   tsConfigs,
+  casts,
 ];

@@ -1,5 +1,5 @@
 import type { ModelObject } from '../../catalog/model.js';
-import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
 import { dropThenCreate } from './basics.js';
 
 function owned(o: ModelObject, what: string, name: string, ctx: EmitContext): string {
@@ -171,4 +171,21 @@ export const tsConfigEmitter: KindEmitter<'tsConfig'> = {
     if (before.def.parser !== after.def.parser) return dropThenCreate(this, before, after, ctx);
     return [step(after, mappingSql(after.def.qname, before.def.mappings, after.def.mappings).join('\n'), this.key(after, ctx))];
   },
+};
+
+const castMethods = { f: 'WITH FUNCTION', i: 'WITH INOUT', b: 'WITHOUT FUNCTION' } as const;
+const castContexts = { e: '', a: ' AS ASSIGNMENT', i: ' AS IMPLICIT' } as const;
+
+/**
+ * A cast has no schema: it is shown in the section of the first schema-bound object it uses (its
+ * function, else a user type), after that schema's tables; pg_depend orders it after them.
+ */
+export const castEmitter: KindEmitter<'cast'> = {
+  key: (o, ctx): SortKey => [o.deps.map((id) => ctx.keyOf(id)?.[0]).find((schema) => schema) ?? '', groupRank.other, o.id, 0, ''],
+  create(o, ctx) {
+    const d = o.def;
+    const how = d.method === 'f' ? `${castMethods.f} ${d.function}` : castMethods[d.method];
+    return [step(o, `CREATE CAST (${d.source} AS ${d.target}) ${how}${castContexts[d.context]};`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP CAST (${o.def.source} AS ${o.def.target});`,
 };
