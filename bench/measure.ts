@@ -65,7 +65,8 @@ export interface CaseResult {
   pgsquash: ChildFigures[];
   errors: string[];
   migra?: { ms: number; bytes: number } | { error: string };
-  headToHead?: { introspectMs: number[]; dumpMs: number[] };
+  /** introspectMs reads the data too (as `baseline` does); schemaMs reads the schema only, as pg_dump -s does. */
+  headToHead?: { introspectMs: number[]; schemaMs: number[]; dumpMs: number[] };
   provenance?: { plainMs: number[]; trackedMs: number[]; trackerMs: number[]; timedOutMs?: number; skipped?: string };
   elapsedMs: number;
 }
@@ -205,18 +206,20 @@ async function provenanceCost(spec: CaseSpec, log: (line: string) => void): Prom
 /** Peers on the floor's database (measured once, on the first repetition). */
 async function peersOn(db: Awaited<ReturnType<Engine['createDatabase']>>, spec: CaseSpec, result: CaseResult, binDir: string, log: (line: string) => void): Promise<void> {
   if (spec.headToHead) {
-    const h = { introspectMs: [] as number[], dumpMs: [] as number[] };
+    const h = { introspectMs: [] as number[], schemaMs: [] as number[], dumpMs: [] as number[] };
     for (let k = 0; k < spec.headToHead; k++) {
       const client = await db.connect();
       try {
-        const t0 = performance.now();
-        await introspect(client, { includeData: true });
-        h.introspectMs.push(performance.now() - t0);
+        for (const [includeData, into] of [[true, h.introspectMs], [false, h.schemaMs]] as const) {
+          const t0 = performance.now();
+          await introspect(client, { includeData });
+          into.push(performance.now() - t0);
+        }
       } finally {
         await client.end();
       }
       h.dumpMs.push((await pgDumpSchema(binDir, db)).ms);
-      log(`  ${spec.name} same database #${k + 1}: introspect ${fmt(h.introspectMs.at(-1))}, pg_dump -s ${fmt(h.dumpMs.at(-1))}`);
+      log(`  ${spec.name} same database #${k + 1}: introspect ${fmt(h.introspectMs.at(-1))} (schema only ${fmt(h.schemaMs.at(-1))}), pg_dump -s ${fmt(h.dumpMs.at(-1))}`);
     }
     result.headToHead = h;
   }

@@ -32,7 +32,9 @@ export interface CaseSummary {
   introspectRatio: number | undefined;
   baselineRatio: number | undefined;
   /** pg_dump -s time / introspection time on the same database (≥ 3 is the target). */
+  /** pg_dump -s ÷ schema-only introspection (like for like), and ÷ introspection with the data. */
   sameDbSpeedup: number | undefined;
+  sameDbSpeedupWithData: number | undefined;
   /** Replay with provenance tracking ÷ replay without (medians; same engine, interleaved). */
   provenanceRatio: number | undefined;
   trackerMs: number | undefined;
@@ -68,7 +70,8 @@ export function summarize(r: CaseResult): CaseSummary {
     replayRatio: undefined,
     introspectRatio: undefined,
     baselineRatio: undefined,
-    sameDbSpeedup: r.headToHead ? ratio(median(r.headToHead.dumpMs), median(r.headToHead.introspectMs)) : undefined,
+    sameDbSpeedup: r.headToHead ? ratio(median(r.headToHead.dumpMs), median(r.headToHead.schemaMs)) : undefined,
+    sameDbSpeedupWithData: r.headToHead ? ratio(median(r.headToHead.dumpMs), median(r.headToHead.introspectMs)) : undefined,
     provenanceRatio: r.provenance ? ratio(median(r.provenance.trackedMs), median(r.provenance.plainMs)) : undefined,
     trackerMs: r.provenance ? median(r.provenance.trackerMs) : undefined,
     provenanceTimedOutMs: r.provenance?.timedOutMs,
@@ -106,7 +109,7 @@ export function targets(cases: CaseSummary[], engineReadyMs: number | undefined)
     t(
       `introspection ≥ 3× faster than pg_dump -s, same database (${wide?.name ?? 'wide schema'})`,
       wide?.sameDbSpeedup,
-      `${x(wide?.sameDbSpeedup)} faster`,
+      `${x(wide?.sameDbSpeedup)} faster (schema only, as pg_dump -s; ${x(wide?.sameDbSpeedupWithData)} reading the data too)`,
       (v) => v >= 3,
     ),
     t('whole baseline ≤ 1.5× (floor replay + pg_dump -s), 1,000 files', h1k?.baselineRatio, `${x(h1k?.baselineRatio)} (${sec(h1k?.totalMs)})`, (v) => v <= 1.5),

@@ -129,7 +129,7 @@ ${targetTable(verdicts)}
 
 ${caseTable(summaries)}
 
-${summaries.some((s) => s.sameDbSpeedup !== undefined) ? `Introspection against \`pg_dump -s\` on the same database (in-process introspection, interleaved): ${summaries.filter((s) => s.sameDbSpeedup !== undefined).map((s) => `${s.name}: pg_dump -s ${(median(results.find((r) => r.name === s.name)?.headToHead?.dumpMs ?? []) ?? 0).toFixed(0)} ms, introspection ${(median(results.find((r) => r.name === s.name)?.headToHead?.introspectMs ?? []) ?? 0).toFixed(0)} ms (${s.sameDbSpeedup?.toFixed(2)}× faster)`).join('; ')}.\n` : ''}
+${summaries.some((s) => s.sameDbSpeedup !== undefined) ? `Introspection against \`pg_dump -s\` on the same database (in-process introspection, interleaved): ${summaries.filter((s) => s.sameDbSpeedup !== undefined).map((s) => `${s.name}: pg_dump -s ${(median(results.find((r) => r.name === s.name)?.headToHead?.dumpMs ?? []) ?? 0).toFixed(0)} ms, schema-only introspection ${(median(results.find((r) => r.name === s.name)?.headToHead?.schemaMs ?? []) ?? 0).toFixed(0)} ms (${s.sameDbSpeedup?.toFixed(2)}× faster), introspection with the data ${(median(results.find((r) => r.name === s.name)?.headToHead?.introspectMs ?? []) ?? 0).toFixed(0)} ms (${s.sameDbSpeedupWithData?.toFixed(2)}× faster)`).join('; ')}.\n` : ''}
 ## Scaling (history profile, growth per 10× files; linear ≈ 10×)
 
 ${scalingTable(summaries)}
@@ -140,7 +140,7 @@ Bundled Postgres 17: ${median(starts.bundledMs)?.toFixed(0)} ms; PG 15 install: 
 
 ## Provenance tracking
 
-The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts: an event-trigger log of the migrations' DDL, and after every file a snapshot look that runs while the next file does), interleaved; the column shows tracked ÷ plain and how long the replay waited for the tracker. All provenance measurements of a run share a budget of ${(provenanceBudget.totalMs / 60_000).toFixed(0)} min (each tracked replay is also stopped at its case's limit); cases after it was spent say so. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
+The replay alone (src/replay, in a child process on its own PG 15 engine) without and with \`ProvenanceTracker\` hooks (src/replay/provenance.ts: an event-trigger log of the migrations' DDL, and after every file a look the migration session runs in the same message, right after the file's COMMIT), interleaved; the column shows tracked ÷ plain and the tracker's own time between files (the looks inside the files' messages are not in it). All provenance measurements of a run share a budget of ${(provenanceBudget.totalMs / 60_000).toFixed(0)} min (each tracked replay is also stopped at its case's limit); cases after it was spent say so. \`bench/provenance.ts\` measures the report's whole recorder on the corpora.
 
 ## Load per case
 
