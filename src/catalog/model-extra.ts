@@ -166,6 +166,23 @@ export interface CastDef {
   context: 'e' | 'a' | 'i';
 }
 
+export interface OperatorDef {
+  /** `schema.+`: the schema quoted, the operator's own characters as they are. */
+  name: string;
+  /** Argument types (format_type); left is null for a prefix operator. */
+  left: string | null;
+  right: string | null;
+  /** Function, restriction and join estimators as regproc text. */
+  function: string;
+  restrict: string | null;
+  join: string | null;
+  /** `OPERATOR(schema.op)`. */
+  commutator: string | null;
+  negator: string | null;
+  hashes: boolean;
+  merges: boolean;
+}
+
 export interface ExtraKindDefs {
   policy: PolicyDef;
   privileges: PrivilegesDef;
@@ -181,4 +198,5 @@ export interface ExtraKindDefs {
   tsDictionary: TsDictionaryDef;
   tsConfig: TsConfigDef;
   cast: CastDef;
+  operator: OperatorDef;
 }

@@ -11,6 +11,7 @@ import { rules, statistics } from './kinds/relation-extras.js';
 import { defaultAcls, policies, privileges } from './kinds/security.js';
 import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
 import { casts } from './kinds/casts.js';
+import { operators } from './kinds/operators.js';
 
 /**
  * The object kinds the model covers. To add a kind (policies, grants, aggregates, ...):
@@ -55,4 +56,5 @@ export const introspectors: readonly KindIntrospector[] = [
   tsDictionaries,
   tsConfigs,
   casts,
+  operators,
 ];

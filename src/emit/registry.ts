@@ -4,7 +4,7 @@ import { columnEmitter, constraintEmitter, indexEmitter, tableEmitter, triggerEm
 import { compositeEmitter, domainEmitter, enumEmitter, rangeEmitter, sequenceEmitter } from './kinds/types.js';
 import type { KindEmitter } from './step.js';
 import { databaseSettingsEmitter, roleEmitter } from './kinds/cluster.js';
-import { aggregateEmitter, castEmitter, collationEmitter, eventTriggerEmitter, publicationEmitter, ruleEmitter, statisticsEmitter, tsConfigEmitter, tsDictionaryEmitter } from './kinds/objects.js';
+import { aggregateEmitter, castEmitter, collationEmitter, operatorEmitter, eventTriggerEmitter, publicationEmitter, ruleEmitter, statisticsEmitter, tsConfigEmitter, tsDictionaryEmitter } from './kinds/objects.js';
 import { defaultAclEmitter, policyEmitter, privilegesEmitter } from './kinds/security.js';
 
 /** One emitter per model kind; keyed by every ObjectKind, so a new kind fails to compile until added here. */
@@ -38,6 +38,7 @@ export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
   tsDictionary: tsDictionaryEmitter,
   tsConfig: tsConfigEmitter,
   cast: castEmitter,
+  operator: operatorEmitter,
 };
 
 export function emitterFor<K extends ObjectKind>(kind: K): KindEmitter<K> {

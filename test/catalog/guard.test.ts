@@ -24,7 +24,7 @@ describe('completeness guard', () => {
     return db.connect();
   }
 
-  it('names uncovered objects (an operator, a view column default) and fails with exit code 2', async () => {
+  it('names uncovered objects (a view column default, an operator class) and fails with exit code 2', async () => {
     const client = await fresh();
     try {
       const before = await snapshot(client);
@@ -34,6 +34,8 @@ describe('completeness guard', () => {
         CREATE CAST (money2 AS numeric) WITH FUNCTION money2_to_numeric(money2);
         CREATE FUNCTION money2_add(money2, money2) RETURNS money2 LANGUAGE sql AS 'SELECT ROW($1.amount + $2.amount)::money2';
         CREATE OPERATOR + (LEFTARG = money2, RIGHTARG = money2, FUNCTION = money2_add);
+        CREATE FUNCTION money2_cmp(money2, money2) RETURNS int LANGUAGE sql AS 'SELECT CASE WHEN $1.amount < $2.amount THEN -1 WHEN $1.amount > $2.amount THEN 1 ELSE 0 END';
+        CREATE OPERATOR CLASS money2_ops FOR TYPE money2 USING btree AS FUNCTION 1 money2_cmp(money2, money2);
         CREATE TABLE fine (id int);
         CREATE VIEW fine_view AS SELECT id FROM fine;
         ALTER VIEW fine_view ALTER COLUMN id SET DEFAULT 1;`);
@@ -41,9 +43,13 @@ describe('completeness guard', () => {
       expect(error).toBeInstanceOf(UncoveredObjectsError);
       const uncovered = error as UncoveredObjectsError;
       expect(uncovered.exitCode).toBe(ExitCode.usage);
-      // the cast is modelled
-      expect(uncovered.objects).toEqual(['default value for public.fine_view.id', 'operator public.+(public.money2,public.money2)']);
-      expect(uncovered.details.join('\n')).toContain('operator public.+(public.money2,public.money2)');
+      // the cast and the operator are modelled
+      expect(uncovered.objects).toEqual([
+        'default value for public.fine_view.id',
+        'operator class public.money2_ops USING btree',
+        'operator family public.money2_ops USING btree',
+      ]);
+      expect(uncovered.details.join('\n')).toContain('operator class public.money2_ops USING btree');
     } finally {
       await client.end();
     }

@@ -189,3 +189,41 @@ export const castEmitter: KindEmitter<'cast'> = {
   },
   drop: (o) => `DROP CAST (${o.def.source} AS ${o.def.target});`,
 };
+
+type OperatorDef = ModelObject<'operator'>['def'];
+const operatorSignature = (d: OperatorDef) => `${d.name} (${d.left ?? 'NONE'}, ${d.right ?? 'NONE'})`;
+
+/** `a` names `x` as its commutator (arguments swapped) or negator (same arguments). */
+const names = (a: OperatorDef, x: OperatorDef) =>
+  (a.commutator === `OPERATOR(${x.name})` && x.left === a.right && x.right === a.left) ||
+  (a.negator === `OPERATOR(${x.name})` && x.left === a.left && x.right === a.right);
+
+/**
+ * Operators after their functions and types (pg_depend orders them). A commutator or negator not
+ * created yet is made a shell by the first operator that names it, and filled in by its own CREATE,
+ * which sets its own links as written: an operator that another names without naming it back
+ * (the history filled a shell without the link) comes after that one, or the other's CREATE would
+ * link it back.
+ */
+export const operatorEmitter: KindEmitter<'operator'> = {
+  key: (o) => topKey(o, groupRank.function),
+  create(o, ctx) {
+    const d = o.def;
+    const options = [
+      `FUNCTION = ${d.function}`,
+      ...(d.left ? [`LEFTARG = ${d.left}`] : []),
+      ...(d.right ? [`RIGHTARG = ${d.right}`] : []),
+      ...(d.commutator ? [`COMMUTATOR = ${d.commutator}`] : []),
+      ...(d.negator ? [`NEGATOR = ${d.negator}`] : []),
+      ...(d.restrict ? [`RESTRICT = ${d.restrict}`] : []),
+      ...(d.join ? [`JOIN = ${d.join}`] : []),
+      ...(d.hashes ? ['HASHES'] : []),
+      ...(d.merges ? ['MERGES'] : []),
+    ];
+    const sql = `CREATE OPERATOR ${d.name} (\n    ${options.join(',\n    ')}\n);${owned(o, 'OPERATOR', operatorSignature(d), ctx)}`;
+    const namedBy = [...ctx.objects.values()].filter((a) => a.kind === 'operator' && a.id !== o.id && names(a.def, d) && !names(d, a.def)).map((a) => a.id);
+    const created = step(o, sql, this.key(o, ctx));
+    return [namedBy.length ? { ...created, deps: [...created.deps, ...namedBy] } : created];
+  },
+  drop: (o) => `DROP OPERATOR ${operatorSignature(o.def)};`,
+};
