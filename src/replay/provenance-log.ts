@@ -13,7 +13,8 @@ import { LOG_SCHEMA, lookFunction } from './provenance-sql.js';
  * security definers so that a migration running as any role can write the log. Commands run by an
  * extension's script are left out: extension members are not tracked. GRANT and ALTER DEFAULT
  * PRIVILEGES come without an address and are logged as such (the look then reads by xmin).
- * The look function runs as whatever role the migrations set: the schema is usable by all.
+ * The look function runs as whatever role the migrations set: the schema and the function are
+ * usable by all, also where preludes revoked EXECUTE on new functions from PUBLIC by default.
  */
 const installSql = `
 CREATE SCHEMA ${LOG_SCHEMA};
@@ -27,7 +28,8 @@ CREATE EVENT TRIGGER ${LOG_SCHEMA}_drop ON sql_drop EXECUTE FUNCTION ${LOG_SCHEM
 ALTER EVENT TRIGGER ${LOG_SCHEMA}_ddl ENABLE ALWAYS;
 ALTER EVENT TRIGGER ${LOG_SCHEMA}_drop ENABLE ALWAYS;
 ${lookFunction};
-GRANT USAGE ON SCHEMA ${LOG_SCHEMA} TO PUBLIC`;
+GRANT USAGE ON SCHEMA ${LOG_SCHEMA} TO PUBLIC;
+GRANT EXECUTE ON FUNCTION ${LOG_SCHEMA}.look(pg_catalog.int8, pg_catalog.int8) TO PUBLIC`;
 
 const removeSql = `
 DROP EVENT TRIGGER IF EXISTS ${LOG_SCHEMA}_ddl;

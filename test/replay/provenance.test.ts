@@ -226,13 +226,15 @@ create schema public;`;
 
   it('logs the DDL of migrations that run as a role without privileges on the log', async () => {
     const prelude = path.join(dir, 'roles.sql');
-    await writeFile(prelude, 'create role provenance_app;\ngrant create on schema public to provenance_app;\n');
+    // As platforms do (Supabase): new functions get no EXECUTE for PUBLIC, the look's included.
+    await writeFile(prelude, 'create role provenance_app;\ngrant create on schema public to provenance_app;\nalter default privileges revoke execute on functions from public;\n');
     const files: FileSpec[] = [
       { path: '01_t.sql', sql: 'create table t (a int);' },
       { path: '02_t.sql', sql: 'alter table t add column b int;' },
     ];
-    const { provenance, leftovers } = await track(files, true, { preludes: [prelude], role: 'provenance_app' });
+    const { provenance, leftovers, looks } = await track(files, true, { preludes: [prelude], role: 'provenance_app' });
     expect(leftovers).toBe(0);
+    expect(looks).toEqual({ logged: 2, xmin: 0 });
     expect(story(provenance, 'table public.t')).toEqual(['created 01_t.sql']);
     expect(story(provenance, 'table column public.t.b')).toEqual(['created 02_t.sql']);
   });
