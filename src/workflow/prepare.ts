@@ -64,7 +64,7 @@ export async function resolveEngineOptions(prepared: PreparedRun, options: Pipel
   }
   const engines = await localEngines();
   const choice = chooseEngine(required, engines, prepared.stubExtensions);
-  if (!choice) throw missingExtensionsError(missingUses(prepared, engines[0]?.extensions ?? new Set()), 'no local engine', engines);
+  if (!choice) throw missingExtensionsError(missingUses(prepared, engines[0]?.extensions ?? new Set()), null, engines);
   if (choice.engine !== engines[0]) options.log?.(`engine ${choice.engine.flags}: it has ${required.join(', ')}`);
   const stubs = [...new Set([...choice.stubs, ...prepared.stubExtensions])].sort();
   return {

@@ -52,6 +52,8 @@ describe('chooseEngine and the missing-extension message', () => {
     expect(error.details[0]).toBe('"vector" (created at 001_a.sql:2): available with --engine pglite');
     expect(error.details[1]).toMatch(/^"pg_net" \(created at 002_b.sql:1\): available with --stub-extension pg_net/);
     expect(error.details[2]).toMatch(/no local engine has it/);
+    // when no engine was asked for and none fits
+    expect(missingExtensionsError([{ name: 'vector', path: '001_a.sql', line: 2 }], null, engines).message).toBe('no local engine can create extension "vector"');
   });
 
   it('knows this machine: the bundled build has contrib, pglite has pgvector', async () => {

@@ -110,7 +110,8 @@ export function chooseEngine(required: string[], engines: LocalEngine[], allowed
  */
 export function missingExtensionsError(
   missing: ExtensionUse[],
-  engineLabel: string,
+  /** The engine that was asked for; null when no local engine fits. */
+  engineLabel: string | null,
   engines: LocalEngine[],
 ): EngineUnavailableError {
   const stubs = new Set(stubNames());
@@ -126,5 +127,6 @@ export function missingExtensionsError(
       : `"${use.name}" (created at ${where}): no local engine has it; use --engine docker --image <an image that has it>, or --engine url`;
   });
   const names = missing.map((use) => `"${use.name}"`).join(', ');
-  return new EngineUnavailableError(`${engineLabel} cannot create extension${missing.length > 1 ? 's' : ''} ${names}`, details);
+  const extensions = `extension${missing.length > 1 ? 's' : ''} ${names}`;
+  return new EngineUnavailableError(engineLabel ? `${engineLabel} cannot create ${extensions}` : `no local engine can create ${extensions}`, details);
 }
