@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { discover } from '../discover/index.js';
 import type { Migration, MigrationFormat, MigrationSet } from '../discover/types.js';
@@ -110,15 +109,9 @@ export function planInPlace(set: MigrationSet, squashed: Migration[], remaining:
 
 /**
  * Discovers the directory again after the in-place write and checks the framework would run the
- * baseline first and the files left after it in their old order. Flyway's B files are not run by
- * discovery (it replays versioned files), so there the name and version order are checked instead.
+ * baseline first and the files left after it in their old order.
  */
 export async function checkInPlace(dir: string, format: MigrationFormat, plan: InPlacePlan, remaining: Migration[], orderFile?: string): Promise<string> {
-  if (format === 'flyway') {
-    const root = remaining[0] ? path.dirname(remaining[0].absPath) : dir;
-    if (!existsSync(path.join(root, plan.runs))) throw new InputError(`in-place check: ${plan.runs} is missing after writing it`);
-    return `${plan.runs} is Flyway's baseline for version ${plan.version}; ${remaining.length} versioned file(s) follow it`;
-  }
   const set = await discover(dir, { format, ...(orderFile ? { orderFile } : {}) });
   const got = set.migrations.map((m) => m.path);
   const want = [plan.runs, ...remaining.map((m) => m.path)];

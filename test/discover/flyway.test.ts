@@ -57,6 +57,24 @@ describe('flyway layout', () => {
     expect(codes).toContainEqual(['flyway-baseline', 'B2__baseline.sql']);
   });
 
+  it('replays the latest baseline first when no versioned file at or below it is left, as Flyway does on a new database', async () => {
+    const dir = await tempTree({
+      'B2__old_baseline.sql': 'create table a();',
+      'B3__baseline.sql': 'create table a(); create table b();',
+      'V4__c.sql': 'create table c();',
+      'R__view.sql': 'create or replace view v as select 1;',
+      'V3_1__d.sql': 'create table d();',
+    });
+    const set = await discover(dir, {});
+    expect(paths(set)).toEqual(['B3__baseline.sql', 'V3_1__d.sql', 'V4__c.sql', 'R__view.sql']);
+    expect(set.migrations[0]).toMatchObject({ version: '3', name: 'baseline' });
+    expect(set.ignored.map((i) => i.path)).toEqual(['B2__old_baseline.sql']);
+    expect(set.diagnostics.find((d) => d.code === 'flyway-baseline')?.message).toMatch(/B3__baseline\.sql, a later baseline, is replayed/);
+    // a versioned file at the baseline's own version: the history runs, the baseline is noted
+    const beside = await tempTree({ 'B3__baseline.sql': 'create table a();', 'V3__a.sql': 'create table a();', 'V4__c.sql': 'create table c();' });
+    expect(paths(await discover(beside, {}))).toEqual(['V3__a.sql', 'V4__c.sql']);
+  });
+
   it('runs a file outside a transaction when its .sql.conf or an inline directive says so', async () => {
     const dir = await tempTree({
       'V1__a.sql': 'create table t (c int);',

@@ -18,11 +18,12 @@ const PLACEHOLDER = /\$\{[^}\n]+\}/;
 /**
  * Flyway: `V<version>__<desc>.sql` ordered by version compared numerically part by part, then
  * `R__<desc>.sql` repeatables ordered by description (underscores read as spaces). Locations are
- * scanned recursively, so sub-folders count.
+ * scanned recursively, so sub-folders count. A `B<version>__<desc>.sql` baseline runs first when no
+ * versioned file at or below its version is present, as Flyway does on a new database.
  */
 export const flyway: Layout = {
   format: 'flyway',
-  pattern: 'V<version>__<description>.sql and R__<description>.sql (V1__init.sql, V1.1__add.sql)',
+  pattern: 'V<version>__<description>.sql and R__<description>.sql (V1__init.sql, V1.1__add.sql), B<version>__<description>.sql baselines',
 
   async scan(tree, ctx): Promise<LayoutScan> {
     const result: LayoutScan = { migrations: [], strays: [], ignored: [], diagnostics: [], score: 0, evidence: '' };
@@ -30,6 +31,25 @@ export const flyway: Layout = {
     for (const file of tree.files) if (file.name.endsWith('.sql.conf')) conf.set(file.path.slice(0, -'.conf'.length), file);
     let versioned = 0;
     let repeatable = 0;
+    const baselines: { file: TreeFile; version: string; description: string }[] = [];
+    /** A migration candidate; `version` is empty for a repeatable one. */
+    const candidateOf = async (file: TreeFile, version: string, description: string): Promise<Candidate> => {
+      const candidate: Candidate = {
+        path: file.path,
+        version: version === '' ? 'R' : version.replace(/_/g, '.'),
+        name: description,
+        sortKey: version === '' ? description.replace(/_/g, ' ') : version,
+        versionKey: version === '' ? `R__${description}` : flywayVersionParts(version).join('.'),
+      };
+      if (version === '') candidate.repeatable = true;
+      const sidecar = conf.get(file.path);
+      if (sidecar) {
+        const mode = await scriptConfig(sidecar.path, ctx.sniffText);
+        result.ignored.push({ path: sidecar.path, reason: `Flyway script configuration for ${file.name}` });
+        if (mode) candidate.configuredTransaction = { mode, source: sidecar.path };
+      }
+      return candidate;
+    };
     for (const file of tree.files) {
       if (file.name.endsWith('.sql.conf')) continue; // read with its script below
       if (!isSqlName(file.name)) {
@@ -53,39 +73,39 @@ export const flyway: Layout = {
       } else if (prefix === 'U') {
         result.ignored.push({ path: file.path, reason: 'Flyway undo migration (never run forward)' });
         result.diagnostics.push({ level: 'note', code: 'flyway-undo', message: `${file.path} is an undo migration; ignored`, paths: [file.path] });
-      } else if (prefix === 'B') {
-        result.ignored.push({ path: file.path, reason: 'Flyway baseline migration (the versioned history is replayed instead)' });
-        result.diagnostics.push({
-          level: 'note',
-          code: 'flyway-baseline',
-          message: `${file.path} is a baseline migration: Flyway runs it instead of the versions up to ${version || '?'} on a new database only; pgsquash replays the versioned migrations`,
-          paths: [file.path],
-        });
+      } else if (prefix === 'B' && VERSION.test(version)) {
+        baselines.push({ file, version, description });
       } else if (prefix === 'R' && version !== '') {
         result.strays.push({ path: file.path, problem: 'a repeatable migration must not have a version (R__<description>.sql)' });
-      } else if (prefix === 'V' && !VERSION.test(version)) {
+      } else if ((prefix === 'V' || prefix === 'B') && !VERSION.test(version)) {
         result.strays.push({ path: file.path, problem: `"${version}" is not a Flyway version (digits separated by . or _)` });
       } else {
         const isRepeatable = prefix === 'R';
         if (isRepeatable) repeatable++;
         else versioned++;
-        const spaced = description.replace(/_/g, ' ');
-        const candidate: Candidate = {
-          path: file.path,
-          version: isRepeatable ? 'R' : version.replace(/_/g, '.'),
-          name: description,
-          sortKey: isRepeatable ? spaced : version,
-          versionKey: isRepeatable ? `R__${description}` : flywayVersionParts(version).join('.'),
-        };
-        if (isRepeatable) candidate.repeatable = true;
-        const sidecar = conf.get(file.path);
-        if (sidecar) {
-          const mode = await scriptConfig(sidecar.path, ctx.sniffText);
-          result.ignored.push({ path: sidecar.path, reason: `Flyway script configuration for ${file.name}` });
-          if (mode) candidate.configuredTransaction = { mode, source: sidecar.path };
-        }
-        result.migrations.push(candidate);
+        result.migrations.push(await candidateOf(file, isRepeatable ? '' : version, description));
       }
+    }
+    // On a new database Flyway (Teams) runs the latest baseline migration instead of the versions up
+    // to it, then the later ones. A baseline is replayed when no versioned file at or below its
+    // version is present (the history was squashed into it); beside that history, the history runs.
+    const firstVersion = result.migrations.filter((c) => !c.repeatable).map((c) => c.sortKey).sort(compareFlywayVersions)[0];
+    const runnable = baselines.filter((b) => firstVersion === undefined || compareFlywayVersions(b.version, firstVersion) < 0);
+    const chosen = runnable.sort((a, b) => compareFlywayVersions(a.version, b.version)).at(-1);
+    if (chosen) {
+      versioned++;
+      result.migrations.push(await candidateOf(chosen.file, chosen.version, chosen.description));
+    }
+    for (const b of baselines) {
+      if (b === chosen) continue;
+      const replaced = chosen ? `${chosen.file.path}, a later baseline, is replayed` : 'pgsquash replays the versioned migrations';
+      result.ignored.push({ path: b.file.path, reason: `Flyway baseline migration (${chosen ? 'a later baseline is replayed' : 'the versioned history is replayed instead'})` });
+      result.diagnostics.push({
+        level: 'note',
+        code: 'flyway-baseline',
+        message: `${b.file.path} is a baseline migration: Flyway runs it instead of the versions up to ${b.version} on a new database only; ${replaced}`,
+        paths: [b.file.path],
+      });
     }
     for (const [script, sidecar] of conf) {
       if (!result.migrations.some((c) => c.path === script)) {
