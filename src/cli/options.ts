@@ -18,6 +18,7 @@ export interface RawOptions {
   scratchDb?: string;
   preset?: string;
   stubExtension?: string[];
+  superuser?: string;
   prelude?: string[];
   set?: string[];
   role?: string;
@@ -49,7 +50,8 @@ export function addEngineOptions(command: Command): Command {
     .option('--database-url <url>', 'url: an existing server; pgsquash works only in scratch databases it creates and drops')
     .option('--scratch-db <name>', 'url: name of the scratch database (default generated); refused if it exists')
     .option('--preset <name>', 'platform preset run before the migrations (supabase), or none; default: detected')
-    .option('--stub-extension <name>', 'provide a stand-in for an extension no local engine has (repeatable)', collect);
+    .option('--stub-extension <name>', 'provide a stand-in for an extension no local engine has (repeatable)', collect)
+    .option('--superuser <name>', 'embedded/docker: name of the bootstrap superuser (default postgres), for histories that demote postgres');
 }
 
 export function addReplayOptions(command: Command): Command {
@@ -110,6 +112,7 @@ export function parsePipelineOptions(raw: RawOptions): PipelineOptions {
     ...(raw.scratchDb ? { scratchName: raw.scratchDb } : {}),
     ...(raw.preset ? { preset: raw.preset } : {}),
     ...(raw.stubExtension?.length ? { stubExtensions: raw.stubExtension } : {}),
+    ...(raw.superuser ? { superuser: raw.superuser } : {}),
     ...(raw.prelude?.length ? { preludes: raw.prelude } : {}),
     settings,
     ...(raw.role ? { role: raw.role } : {}),

@@ -10,6 +10,7 @@ import type { PgBinaries } from './binaries.js';
 import { pidAlive } from '../util/process.js';
 
 const run = promisify(execFile);
+/** The bootstrap superuser initdb makes, unless an engine asks for another name. */
 export const SUPERUSER = 'postgres';
 const COMPLETE_MARK = '.pgsquash-complete';
 /** A staging dir older than this is abandoned even if its pid was recycled by another process. */
@@ -96,11 +97,11 @@ async function traversableBy(dir: string, who: RunAs): Promise<boolean> {
  * when the cache folder is not safely ours (another user could plant a template there); the caller
  * then runs initdb directly.
  */
-export async function ensureTemplate(bins: PgBinaries, runAs: RunAs | undefined, baseDir: string): Promise<string | undefined> {
+export async function ensureTemplate(bins: PgBinaries, runAs: RunAs | undefined, baseDir: string, superuser = SUPERUSER): Promise<string | undefined> {
   const owner = process.getuid?.() ?? 0;
   const cacheRoot = path.join(baseDir, `pgsquash-initdb-cache-${owner}`);
   const key = createHash('sha256')
-    .update(`${bins.binDir}\0${bins.versionText}\0${runAs?.uid ?? owner}`)
+    .update(`${bins.binDir}\0${bins.versionText}\0${runAs?.uid ?? owner}${superuser === SUPERUSER ? '' : `\0${superuser}`}`)
     .digest('hex')
     .slice(0, 16);
   const template = path.join(cacheRoot, `${bins.major}-${key}`);
@@ -111,7 +112,7 @@ export async function ensureTemplate(bins: PgBinaries, runAs: RunAs | undefined,
   const staging = `${template}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   await mkdir(staging, { mode: 0o700 });
   try {
-    await initCluster(bins, staging, runAs);
+    await initCluster(bins, staging, runAs, superuser);
     await writeFile(path.join(staging, COMPLETE_MARK), `${bins.versionText}\n`);
     try {
       await rename(staging, template);
@@ -148,13 +149,13 @@ async function removeStaleStaging(cacheRoot: string): Promise<void> {
  * initdb into `dataDir` (created here, or existing and empty), plus our pg_hba: the socket is
  * trusted (its dir is private to this cluster), TCP needs the random password.
  */
-export async function initCluster(bins: PgBinaries, dataDir: string, runAs: RunAs | undefined): Promise<void> {
+export async function initCluster(bins: PgBinaries, dataDir: string, runAs: RunAs | undefined, superuser = SUPERUSER): Promise<void> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (runAs) await chown(dataDir, runAs.uid, runAs.gid);
   const attempt = (locale: string) =>
     run(
       path.join(bins.binDir, 'initdb'),
-      ['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '-N', '-E', 'UTF8', `--locale=${locale}`, '--wal-segsize=1'],
+      ['-D', dataDir, '-U', superuser, '--auth=trust', '-N', '-E', 'UTF8', `--locale=${locale}`, '--wal-segsize=1'],
       { ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), env: { ...process.env, LC_ALL: 'C' } },
     );
   try {
@@ -180,9 +181,9 @@ export async function initCluster(bins: PgBinaries, dataDir: string, runAs: RunA
 }
 
 /** A cluster's data dir: a copy of the cached template, or a fresh initdb when there is no cache. */
-export async function prepareDataDir(bins: PgBinaries, runAs: RunAs | undefined, baseDir: string, dataDir: string): Promise<void> {
-  const template = await ensureTemplate(bins, runAs, baseDir);
-  if (!template) return initCluster(bins, dataDir, runAs);
+export async function prepareDataDir(bins: PgBinaries, runAs: RunAs | undefined, baseDir: string, dataDir: string, superuser = SUPERUSER): Promise<void> {
+  const template = await ensureTemplate(bins, runAs, baseDir, superuser);
+  if (!template) return initCluster(bins, dataDir, runAs, superuser);
   await run('cp', ['-a', template, dataDir]);
   await rm(path.join(dataDir, COMPLETE_MARK), { force: true });
 }

@@ -44,10 +44,11 @@ export async function startDocker(options: EngineOptions): Promise<DockerEngine>
   }
   await removeOrphans(client);
 
+  const superuser = options.superuser ?? 'postgres';
   const password = randomBytes(18).toString('base64url');
   const session = randomUUID();
   const container = new PostgreSqlContainer(image)
-    .withUsername('postgres')
+    .withUsername(superuser)
     .withPassword(password)
     .withDatabase('postgres')
     .withLabels({ [LABEL_SESSION]: session, [LABEL_PID]: String(process.pid), [LABEL_HOST]: processHome() })
@@ -73,7 +74,7 @@ export async function startDocker(options: EngineOptions): Promise<DockerEngine>
         ...NO_RUNTIME_HINTS.slice(1),
       ]);
     });
-    const serverConfig: pg.ClientConfig = { host: started.getHost(), port: started.getMappedPort(PG_PORT), user: 'postgres', password };
+    const serverConfig: pg.ClientConfig = { host: started.getHost(), port: started.getMappedPort(PG_PORT), user: superuser, password };
     const { versionNum: serverVersionNum, version: serverVersion } = await waitForQuery(serverConfig, password);
     const major = Math.floor(serverVersionNum / 10000);
     const access: ServerAccess = {
@@ -93,7 +94,7 @@ export async function startDocker(options: EngineOptions): Promise<DockerEngine>
       serverVersion,
       major,
       binDir: systemMajors().get(major) ?? (major === BUNDLED_MAJOR ? bundledBinDir() : undefined),
-      superuser: 'postgres',
+      superuser,
       location,
       containerId: started.getId(),
       async createDatabase(prefix = 'pgsquash') {

@@ -41,6 +41,7 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
   const bins = options.stubExtensions?.length
     ? await describeBinaries(await stubbedBinDir(installed.binDir, options.stubExtensions), installed.source)
     : installed;
+  const superuser = options.superuser ?? SUPERUSER;
   const runAs = await unprivilegedUser();
   const baseDir = await clusterBaseDir(runAs);
   // Real path: the watchdog and crash handling recognise backends by their working directory.
@@ -74,7 +75,7 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
   );
   try {
     if (runAs) await chown(tempDir, runAs.uid, runAs.gid);
-    await prepareDataDir(bins, runAs, baseDir, dataDir);
+    await prepareDataDir(bins, runAs, baseDir, dataDir, superuser);
     postmaster = await startPostmaster(bins, dataDir, tempDir, runAs, (pid) => {
       spawnedPid = pid;
       watchdog.watchPostmaster(pid);
@@ -82,13 +83,13 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
     const { port } = postmaster;
     const password = randomBytes(18).toString('base64url');
     // The socket dir is private to this cluster and trusted; TCP needs the random password.
-    const admin = await openClient({ host: tempDir, port, user: SUPERUSER, database: 'postgres' }, []);
+    const admin = await openClient({ host: tempDir, port, user: superuser, database: 'postgres' }, []);
     try {
-      await admin.query(`ALTER ROLE ${SUPERUSER} PASSWORD '${password}'`);
+      await admin.query(`ALTER ROLE ${admin.escapeIdentifier(superuser)} PASSWORD '${password}'`);
     } finally {
       await admin.end();
     }
-    const serverConfig: pg.ClientConfig = { host: '127.0.0.1', port, user: SUPERUSER, password };
+    const serverConfig: pg.ClientConfig = { host: '127.0.0.1', port, user: superuser, password };
     // Over TCP with the password: proves the path every client takes.
     const { versionNum: serverVersionNum, version: serverVersion } = await readServerVersion(serverConfig, [password]);
     const live = postmaster;
@@ -109,7 +110,7 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
       serverVersion,
       major: Math.floor(serverVersionNum / 10000),
       binDir: bins.binDir,
-      superuser: SUPERUSER,
+      superuser,
       location: `127.0.0.1:${port} (${bins.source} binaries, ${bins.binDir})`,
       tempDir,
       postmasterPid: live.pid,

@@ -22,6 +22,11 @@ const starters: Record<EngineKind, () => Promise<Starter>> = {
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const load = (starters as Partial<Record<string, () => Promise<Starter>>>)[options.kind];
   if (!load) throw new UsageError(`unknown engine "${options.kind}"`, [`Use one of: ${Object.keys(starters).join(', ')}.`]);
+  if (options.superuser !== undefined && (options.kind === 'pglite' || options.kind === 'url')) {
+    throw new UsageError(`--superuser is for the embedded and docker engines; ${options.kind === 'url' ? 'the url engine logs in as the URL says' : 'PGlite always runs as postgres'}`, [
+      'Drop --superuser, or pick --engine embedded or docker.',
+    ]);
+  }
   return (await load())(options);
 }
 

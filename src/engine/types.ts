@@ -17,6 +17,11 @@ export interface EngineOptions {
   scratchName?: string;
   /** Stand-in extensions (presets/stubs) the server must offer, e.g. pg_net for a Supabase replay. */
   stubExtensions?: string[];
+  /**
+   * embedded, docker: the name of the bootstrap superuser (default `postgres`), for histories that
+   * demote `postgres` (Supabase's own init scripts run as `supabase_admin`).
+   */
+  superuser?: string;
   /** Called with one-line progress messages (engine started, ...). Never receives secrets. */
   log?: (message: string) => void;
 }

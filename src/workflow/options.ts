@@ -16,6 +16,8 @@ export interface PipelineOptions {
   /** A platform preset (`supabase`); `none` turns detection off; undefined detects. */
   preset?: string;
   stubExtensions?: string[];
+  /** The engine's bootstrap superuser (embedded, docker); default `postgres`. */
+  superuser?: string;
   preludes?: string[];
   settings?: Record<string, string>;
   role?: string;

@@ -57,6 +57,7 @@ export async function resolveEngineOptions(prepared: PreparedRun, options: Pipel
     ...(options.image ? { image: options.image } : {}),
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.scratchName ? { scratchName: options.scratchName } : {}),
+    ...(options.superuser ? { superuser: options.superuser } : {}),
     ...(options.log ? { log: options.log } : {}),
   };
   if (kind !== 'auto' || options.pgBin || options.pgVersion) {
@@ -64,7 +65,7 @@ export async function resolveEngineOptions(prepared: PreparedRun, options: Pipel
   }
   const engines = await localEngines();
   const choice = chooseEngine(required, engines, prepared.stubExtensions);
-  if (!choice) throw missingExtensionsError(missingUses(prepared, engines[0]?.extensions ?? new Set()), null, engines);
+  if (!choice) throw missingExtensionsError(missingUses(prepared, new Set([...(engines[0]?.extensions ?? []), ...prepared.stubExtensions])), null, engines);
   if (choice.engine !== engines[0]) options.log?.(`engine ${choice.engine.flags}: it has ${required.join(', ')}`);
   const stubs = [...new Set([...choice.stubs, ...prepared.stubExtensions])].sort();
   return {
@@ -82,9 +83,13 @@ export async function resolveEngineOptions(prepared: PreparedRun, options: Pipel
 export async function startEngine(prepared: PreparedRun, options: PipelineOptions, engineOptions?: EngineOptions): Promise<Engine> {
   const engine = await createEngine(engineOptions ?? (await resolveEngineOptions(prepared, options)));
   try {
-    if (requiredNames(prepared).length) {
-      const missing = missingUses(prepared, await availableExtensions(engine));
+    if (prepared.extensionUses.length) {
+      const available = await availableExtensions(engine);
+      const missing = missingUses(prepared, available);
       if (missing.length) throw missingExtensionsError(missing, describeEngine(engine), await localEngines());
+      for (const use of missingUses(prepared, available, true)) {
+        options.log?.(`note: ${use.path}:${use.line} creates extension "${use.name}" only where pg_available_extensions lists it; this engine does not, so the migration skips it`);
+      }
     }
     return engine;
   } catch (error) {
@@ -93,14 +98,18 @@ export async function startEngine(prepared: PreparedRun, options: PipelineOption
   }
 }
 
+/** Extensions some migration creates unconditionally (guarded uses are skipped where missing). */
 function requiredNames(prepared: PreparedRun): string[] {
-  return [...new Set(prepared.extensionUses.map((u) => u.name))].sort();
+  return [...new Set(prepared.extensionUses.filter((u) => !u.guarded).map((u) => u.name))].sort();
 }
 
-/** The first use of each extension the engine cannot create. */
-function missingUses(prepared: PreparedRun, available: ReadonlySet<string>): ExtensionUse[] {
+/** The first unconditional use (or with `guarded`, the first guarded use) of each extension the engine cannot create. */
+function missingUses(prepared: PreparedRun, available: ReadonlySet<string>, guarded = false): ExtensionUse[] {
+  const required = new Set(requiredNames(prepared));
   const seen = new Set<string>();
-  return prepared.extensionUses.filter((u) => !available.has(u.name) && !seen.has(u.name) && seen.add(u.name));
+  return prepared.extensionUses.filter(
+    (u) => (guarded ? !required.has(u.name) : !u.guarded) && !available.has(u.name) && !seen.has(u.name) && seen.add(u.name),
+  );
 }
 
 /**

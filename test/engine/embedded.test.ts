@@ -64,6 +64,27 @@ describe('embedded engine', () => {
     await engine?.close();
   });
 
+  test('bootstraps another superuser when asked (for histories that demote postgres)', async () => {
+    const other = await startEmbedded({ kind: 'embedded', superuser: 'supabase_admin' });
+    try {
+      const client = await (await other.createDatabase('probe')).connect();
+      try {
+        const { rows } = await client.query(
+          `SELECT current_user AS usr, (SELECT rolsuper FROM pg_roles WHERE oid = 10) AS bootstrap, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'postgres') AS has_postgres`,
+        );
+        expect(rows[0]).toEqual({ usr: 'supabase_admin', bootstrap: true, has_postgres: false });
+      } finally {
+        await client.end();
+      }
+      expect(other.superuser).toBe('supabase_admin');
+    } finally {
+      await other.close();
+    }
+    // the default engine's own template is untouched
+    expect(engine.superuser).toBe('postgres');
+    await expect(createEngine({ kind: 'pglite', superuser: 'x' })).rejects.toThrow(/--superuser is for the embedded and docker engines/);
+  });
+
   test('serves fresh databases over loopback TCP with a password', async () => {
     const db = await engine.createDatabase('probe');
     const client = await db.connect();

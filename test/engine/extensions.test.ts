@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildBaseline } from '../../src/workflow/baseline.js';
 import type { Migration, MigrationSet } from '../../src/discover/types.js';
 import { EngineUnavailableError } from '../../src/errors.js';
 import { chooseEngine, localEngines, missingExtensionsError, type LocalEngine } from '../../src/engine/extensions/available.js';
@@ -21,6 +25,16 @@ describe('requiredExtensions', () => {
     );
     expect(requiredExtensions(migrations)).toEqual(['uuid-ossp', 'pgcrypto', 'vector', 'pg_net', 'Quoted"Name']);
     expect(findExtensionUses(migrations).find((use) => use.name === 'vector')).toEqual({ name: 'vector', path: '002_b.sql', line: 5 });
+  });
+
+  it('marks a CREATE EXTENSION guarded by a pg_available_extensions check in its body: the migration skips it where missing', () => {
+    const guarded = `DO $$ BEGIN\n  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgsodium') THEN\n    CREATE EXTENSION IF NOT EXISTS pgsodium;\n  END IF;\nEND $$;`;
+    const uses = findExtensionUses(set(migration('001_a.sql', `${guarded}\ncreate extension pgcrypto;\ndo $$ begin create extension pg_net; end $$;`)));
+    expect(uses).toEqual([
+      { name: 'pgsodium', path: '001_a.sql', line: 3, guarded: true },
+      { name: 'pgcrypto', path: '001_a.sql', line: 6 },
+      { name: 'pg_net', path: '001_a.sql', line: 7 },
+    ]);
   });
 
   it('returns nothing for migrations without extensions', () => {
@@ -62,5 +76,24 @@ describe('chooseEngine and the missing-extension message', () => {
     const pglite = local.find((engine) => engine.kind === 'pglite');
     expect(pglite?.extensions.has('vector')).toBe(true);
     expect(pglite?.extensions.has('uuid-ossp')).toBe(true);
+  });
+});
+
+describe('a guarded CREATE EXTENSION of an extension no engine has', () => {
+  it('does not stop the run: the migration skips it, and the run says so', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-guarded-'));
+    try {
+      writeFileSync(
+        path.join(dir, '001_optional.sql'),
+        `DO $$ BEGIN\n  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'no_such_extension') THEN\n    CREATE EXTENSION no_such_extension;\n  END IF;\nEND $$;\nCREATE TABLE t (id int);\n`,
+      );
+      const log: string[] = [];
+      const result = await buildBaseline(dir, { log: (line) => log.push(line) });
+      expect(result.differences).toEqual([]);
+      expect(result.sql).toContain('CREATE TABLE public.t');
+      expect(log).toContainEqual(expect.stringMatching(/001_optional\.sql:3 creates extension "no_such_extension" only where pg_available_extensions lists it/));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

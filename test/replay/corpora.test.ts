@@ -7,7 +7,7 @@ import path from 'node:path';
 import { loadModule, parseSync } from 'libpg-query';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discover } from '../../src/discover/index.js';
-import { createEngine } from '../../src/engine/index.js';
+import { createEngine, type EngineOptions } from '../../src/engine/index.js';
 import { startPglite } from '../../src/engine/pglite.js';
 import { ReplayFailedError, replay, splitSql, type ReplayOptions } from '../../src/replay/index.js';
 import { renderTemplates } from '../../src/replay/templates.js';
@@ -44,6 +44,11 @@ interface CorpusCase {
   steps: Step[];
   /** Expected failure; none means the replay must succeed. */
   fails?: { file: string; sqlstate: string; message: string };
+  /** Engine options beyond the default embedded engine. */
+  engine?: Omit<EngineOptions, 'kind'>;
+  /** A query over the replayed database and the row it must return. */
+  check?: string;
+  expect?: Record<string, unknown>;
 }
 
 const cases: CorpusCase[] = [
@@ -72,6 +77,21 @@ const cases: CorpusCase[] = [
     fails: { file: 'init-scripts/00000000000000-initial-schema.sql', sqlstate: '0A000', message: 'extension "pgjwt" is not available' },
   },
   {
+    // As the image runs it: supabase_admin is the bootstrap superuser (10000000000000_demote-postgres
+    // demotes postgres), postgres a superuser beside it until then; stand-ins for pgjwt and
+    // pg_graphql; pgsodium and supabase_vault are created only where available, so they are skipped.
+    name: 'supabase-postgres (supabase_admin engine, stand-ins)',
+    engine: { superuser: 'supabase_admin', stubExtensions: ['pg_graphql', 'pgjwt'] },
+    steps: [
+      { dir: 'supabase-postgres/migrations/init-scripts', options: { preludes: [path.join(replayFixtures, 'preludes', 'supabase-postgres-image.sql')] } },
+      { dir: 'supabase-postgres/migrations/migrations' },
+    ],
+    // SOURCE.md: 6 event triggers; postgres demoted
+    check: `SELECT (SELECT count(*)::int FROM pg_event_trigger) AS event_triggers,
+      (SELECT rolsuper FROM pg_roles WHERE rolname = 'postgres') AS postgres_super, current_user AS login`,
+    expect: { event_triggers: 6, postgres_super: false, login: 'supabase_admin' },
+  },
+  {
     // the Supabase platform first (roles prelude, auth, storage), then the app; needs pgvector and
     // an `http` stub that the embedded engine does not ship.
     name: 'chatbot-ui',
@@ -92,7 +112,7 @@ afterAll(() => {
 describe.skipIf(!haveCorpora)(`replay corpora in ${corporaRoot}`, () => {
   for (const c of cases) {
     it(`${c.name}: ${c.fails ? `fails exactly at ${c.fails.file}` : 'replays cleanly'}`, async () => {
-      const engine = await createEngine({ kind: 'embedded' });
+      const engine = await createEngine({ kind: 'embedded', ...c.engine });
       try {
         const db = await engine.createDatabase('corpus');
         let files = 0;
@@ -119,6 +139,14 @@ describe.skipIf(!haveCorpora)(`replay corpora in ${corporaRoot}`, () => {
           expect(failure?.failure.absPath.endsWith(c.fails.file)).toBe(true);
         } else {
           expect(failure?.format()).toBeUndefined();
+        }
+        if (c.check) {
+          const client = await db.connect();
+          try {
+            expect((await client.query(c.check)).rows[0]).toEqual(c.expect);
+          } finally {
+            await client.end();
+          }
         }
       } finally {
         await engine.close();

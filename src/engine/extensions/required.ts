@@ -8,21 +8,32 @@ export interface ExtensionUse {
   path: string;
   /** 1-based line in the migration file. */
   line: number;
+  /**
+   * Inside a body that asks pg_available_extensions first (`IF EXISTS (... pg_available_extensions
+   * ...) THEN CREATE EXTENSION ...`): the migration skips it where the extension is missing.
+   */
+  guarded?: true;
 }
 
 // `CREATE EXTENSION [IF NOT EXISTS] name`, name plain or double-quoted ("uuid-ossp", "pg_net").
 const CREATE_EXTENSION = /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?("(?:[^"]|"")+"|[a-z_\u0080-\uffff][\w$\u0080-\uffff]*)/gi;
+
+/** A dollar-quoted body: a DO block's or a function's. */
+const DOLLAR_BODY = /\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$/g;
 
 /** Every `CREATE EXTENSION` in the set, in migration order (comments ignored; DO bodies count). */
 export function findExtensionUses(set: MigrationSet): ExtensionUse[] {
   const uses: ExtensionUse[] = [];
   for (const migration of set.migrations) {
     const text = maskComments(migration.sql);
+    const guards = [...text.matchAll(DOLLAR_BODY)].filter((b) => /pg_available_extension/i.test(b[0])).map((b) => [b.index, b.index + b[0].length]);
     for (const match of text.matchAll(CREATE_EXTENSION)) {
       const raw = match[1] ?? '';
       const name = raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
-      const line = migration.startLine + countNewlines(text, match.index ?? 0);
-      uses.push({ name, path: migration.path, line });
+      const at = match.index ?? 0;
+      const line = migration.startLine + countNewlines(text, at);
+      const guarded = guards.some(([from, to]) => at > (from as number) && at < (to as number));
+      uses.push({ name, path: migration.path, line, ...(guarded ? { guarded: true as const } : {}) });
     }
   }
   return uses;
