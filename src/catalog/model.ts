@@ -92,6 +92,8 @@ export interface TableDef {
   replicaIdentityIndex: string | null;
   rowSecurity: boolean;
   forceRowSecurity: boolean;
+  /** The composite type of a typed table (`CREATE TABLE ... OF type`), format_type'd. */
+  ofType: string | null;
 }
 
 export interface ColumnDef {

@@ -59,6 +59,7 @@ export const tables: KindIntrospector = {
             WHERE x.indrelid = c.oid AND x.indisreplident)`,
           rowSecurity: 'c.relrowsecurity',
           forceRowSecurity: 'c.relforcerowsecurity',
+          ofType: 'CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END',
         }),
         covers: 'NULL::text[]',
       },

@@ -11,8 +11,18 @@ function children<K extends AnyObject['kind']>(ctx: EmitContext, parent: string,
 }
 
 export function columnSql(c: ColumnDef): string {
-  let sql = `${c.name} ${c.type}`;
-  if (c.collation) sql += ` COLLATE ${c.collation}`;
+  return `${c.name} ${c.type}${c.collation ? ` COLLATE ${c.collation}` : ''}${columnOptions(c)}`;
+}
+
+/** A typed table's column, which takes its type from the table's type: only its options, if any. */
+function typedColumnSql(c: ColumnDef): string | undefined {
+  const options = columnOptions(c);
+  return options ? `${c.name} WITH OPTIONS${options}` : undefined;
+}
+
+/** What follows a column's type in CREATE TABLE: generated, identity, default, NOT NULL. */
+function columnOptions(c: ColumnDef): string {
+  let sql = '';
   if (c.generated !== null) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`;
   if (c.identity) {
     const seq = c.identitySequence;
@@ -80,7 +90,8 @@ export const tableEmitter: KindEmitter<'table'> = {
       .filter((c) => partition || c.def.local)
       .sort((a, b) => a.def.position - b.def.position);
     const inline = children(ctx, o.id, 'constraint').filter((c) => declaredInline(c, ctx));
-    const elements = [...cols.map((c) => columnSql(c.def)), ...inline.map((c) => `CONSTRAINT ${c.def.name} ${c.def.definition}`)];
+    const columnElements = d.ofType ? cols.flatMap((c) => typedColumnSql(c.def) ?? []) : cols.map((c) => columnSql(c.def));
+    const elements = [...columnElements, ...inline.map((c) => `CONSTRAINT ${c.def.name} ${c.def.definition}`)];
     let tail = '';
     if (d.inherits.length) tail += ` INHERITS (${d.inherits.join(', ')})`;
     if (d.partitionKey) tail += ` PARTITION BY ${d.partitionKey}`;
@@ -95,8 +106,8 @@ export const tableEmitter: KindEmitter<'table'> = {
     if (ctx.options.owners && o.owner) after.push(`ALTER TABLE ${d.qname} OWNER TO ${o.owner};`);
     const render = (extra: string[]) => {
       const all = [...elements, ...extra];
-      const body = all.length ? ` (\n${all.map((e) => `    ${e}`).join(',\n')}\n)` : ' (\n)';
-      return [`CREATE ${d.unlogged ? 'UNLOGGED ' : ''}TABLE ${d.qname}${body}${tail};`, ...after].join('\n');
+      const body = all.length ? ` (\n${all.map((e) => `    ${e}`).join(',\n')}\n)` : d.ofType ? '' : ' (\n)';
+      return [`CREATE ${d.unlogged ? 'UNLOGGED ' : ''}TABLE ${d.qname}${d.ofType ? ` OF ${d.ofType}` : ''}${body}${tail};`, ...after].join('\n');
     };
     const provided = [...cols.map((c) => c.id), ...inline.map((c) => c.id)];
     const deps = [...o.deps, ...cols.flatMap((c) => c.deps), ...inline.flatMap((c) => c.deps)];
@@ -143,6 +154,7 @@ export const tableEmitter: KindEmitter<'table'> = {
       const how = { d: 'DEFAULT', f: 'FULL', n: 'NOTHING', i: `USING INDEX ${a.replicaIdentityIndex}` }[a.replicaIdentity] ?? 'DEFAULT';
       sql.push(`ALTER TABLE ONLY ${a.qname} REPLICA IDENTITY ${how};`);
     }
+    if (b.ofType !== a.ofType) sql.push(`ALTER TABLE ${a.qname} ${a.ofType ? `OF ${a.ofType}` : 'NOT OF'};`);
     const structural = ['relkind', 'partitionKey', 'partitionOf', 'partitionBound', 'inherits', 'accessMethod'] as const;
     if (structural.some((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))) return dropThenCreate(this, before, after, ctx);
     return [step(after, sql.join('\n'), this.key(after, ctx))];
