@@ -119,6 +119,8 @@ export interface ColumnDef {
   storage: string | null;
   compression: string | null;
   statistics: number | null;
+  /** Attribute options (`ALTER COLUMN ... SET (n_distinct = ...)`) as `name='value'`. */
+  options: string[];
 }
 
 export interface ConstraintDef {

@@ -104,6 +104,7 @@ export const columns: KindIntrospector = {
           storage: 'NULLIF(a.attstorage, t.typstorage)',
           compression: v >= 140000 ? "NULLIF(a.attcompression, '')" : 'NULL::text',
           statistics: `${v >= 170000 ? 'a.attstattarget' : 'NULLIF(a.attstattarget, -1)'}::int4`,
+          options: reloptions('a.attoptions'),
         }),
         // Postgres 18 keeps NOT NULL as named pg_constraint rows; the column accounts for them.
         covers: v >= 180000 ? `(SELECT pg_catalog.array_agg(${idOf(cls('pg_constraint'), 'k.oid')}) FROM pg_catalog.pg_constraint k

@@ -40,6 +40,7 @@ function columnSettings(table: string, c: ColumnDef): string[] {
   if (c.storage) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET STORAGE ${storageNames[c.storage] ?? c.storage};`);
   if (c.compression) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET COMPRESSION ${compressionNames[c.compression] ?? c.compression};`);
   if (c.statistics !== null) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET STATISTICS ${c.statistics};`);
+  if (c.options.length) sql.push(`ALTER TABLE ONLY ${table} ALTER COLUMN ${c.name} SET (${c.options.join(', ')});`);
   return sql;
 }
 
@@ -181,6 +182,8 @@ export const columnEmitter: KindEmitter<'column'> = {
     }
     if (b.default !== a.default) sql.push(a.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${a.default};`);
     if (b.notNull !== a.notNull) sql.push(`${at} ${a.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    const dropped = b.options.map((o) => o.split('=')[0]).filter((name) => !a.options.some((o) => o.split('=')[0] === name));
+    if (dropped.length) sql.push(`ALTER TABLE ONLY ${a.table} ALTER COLUMN ${a.name} RESET (${dropped.join(', ')});`);
     sql.push(...columnSettings(a.table, a));
     return [step(after, sql.join('\n'), this.key(after, ctx))];
   },
