@@ -10,6 +10,14 @@ const relWhere = `${userSchema('n.nspname')} AND ${notExtensionMember('pg_class'
 /** Storage parameters rendered `name='value'`, as CREATE ... WITH takes them. */
 const reloptions = (col: string) => `COALESCE((SELECT pg_catalog.json_agg(pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value))
       FROM pg_catalog.pg_options_to_table(${col}) o), '[]')`;
+/** A relation's storage parameters, then its TOAST table's as `toast.name='value'` (they live on the TOAST table). */
+const relationOptions = (rel: string) => `COALESCE((SELECT pg_catalog.json_agg(x.o ORDER BY x.k, x.n) FROM (
+      SELECT 0 AS k, o.n, pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value) AS o
+        FROM pg_catalog.pg_options_to_table(${rel}.reloptions) WITH ORDINALITY o (option_name, option_value, n)
+      UNION ALL
+      SELECT 1, o.n, 'toast.' || pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value)
+        FROM pg_catalog.pg_class t, pg_catalog.pg_options_to_table(t.reloptions) WITH ORDINALITY o (option_name, option_value, n)
+        WHERE t.oid = ${rel}.reltoastrelid) x), '[]')`;
 const tableId = `'table ' || ${relationIdentity('n.nspname', 'c.relname')}`;
 const relFrom = `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`;
 
@@ -53,7 +61,7 @@ export const tables: KindIntrospector = {
           inherits: `CASE WHEN c.relispartition THEN '[]'::pg_catalog.json ELSE COALESCE((SELECT pg_catalog.json_agg(i.inhparent::pg_catalog.regclass::text ORDER BY i.inhseqno)
             FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid), '[]') END`,
           accessMethod: `(SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap')`,
-          reloptions: reloptions('c.reloptions'),
+          reloptions: relationOptions('c'),
           replicaIdentity: 'c.relreplident',
           replicaIdentityIndex: `(SELECT pg_catalog.quote_ident(ic.relname) FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
             WHERE x.indrelid = c.oid AND x.indisreplident)`,
@@ -188,7 +196,7 @@ export const views: KindIntrospector = {
   query: () => `${relHead('view')}
   pg_catalog.json_build_object('qname', c.oid::pg_catalog.regclass::text, 'materialized', c.relkind = 'm',
     'definition', pg_catalog.rtrim(pg_catalog.pg_get_viewdef(c.oid), ';'),
-    'reloptions', ${reloptions('c.reloptions')},
+    'reloptions', ${relationOptions('c')},
     'accessMethod', (SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'),
     'populated', c.relkind = 'm' AND c.relispopulated) AS def,
   NULL AS covers
