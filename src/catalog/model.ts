@@ -67,6 +67,8 @@ export interface DomainDef {
 
 export interface SequenceDef extends SequenceOptions {
   qname: string;
+  /** UNLOGGED (Postgres 15+; a serial column's sequence follows an unlogged table). */
+  unlogged: boolean;
   /** `public.t.c` when OWNED BY a column (not identity: identity sequences belong to the column). */
   ownedBy: string | null;
   /** Model id of that column, for ordering. */

@@ -25,7 +25,7 @@ const relFrom = `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.
 export const sequences: KindIntrospector = {
   name: 'sequence',
   query: () => `${relHead('sequence')}
-  pg_catalog.json_build_object('qname', c.oid::pg_catalog.regclass::text, ${sequenceOptionsJson},
+  pg_catalog.json_build_object('qname', c.oid::pg_catalog.regclass::text, 'unlogged', c.relpersistence = 'u', ${sequenceOptionsJson},
     'ownedBy', (SELECT pg_catalog.format('%s.%I', d.refobjid::pg_catalog.regclass, a.attname)
       FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
       WHERE d.classid = ${cls('pg_class')} AND d.objid = c.oid AND d.refclassid = ${cls('pg_class')} AND d.deptype = 'a'),

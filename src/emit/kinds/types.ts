@@ -92,7 +92,7 @@ export const sequenceEmitter: KindEmitter<'sequence'> = {
   create(o, ctx) {
     const d = o.def;
     const steps = [
-      step(o, `CREATE SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')};${ownerSql(o, 'SEQUENCE', d.qname, ctx.options.owners)}`, this.key(o, ctx)),
+      step(o, `CREATE ${d.unlogged ? 'UNLOGGED ' : ''}SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')};${ownerSql(o, 'SEQUENCE', d.qname, ctx.options.owners)}`, this.key(o, ctx)),
     ];
     if (d.ownedBy && d.ownedById) {
       // OWNED BY needs the column: it follows the table, grouped with it.
@@ -112,6 +112,7 @@ export const sequenceEmitter: KindEmitter<'sequence'> = {
     const d = after.def;
     const sql = [`ALTER SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')}${d.cycle ? '' : '\n    NO CYCLE'};`];
     if (before.def.ownedBy !== d.ownedBy) sql.push(`ALTER SEQUENCE ${d.qname} OWNED BY ${d.ownedBy ?? 'NONE'};`);
+    if (before.def.unlogged !== d.unlogged) sql.push(`ALTER SEQUENCE ${d.qname} SET ${d.unlogged ? 'UNLOGGED' : 'LOGGED'};`);
     return [{ ...step(after, sql.join('\n'), this.key(after, ctx)), deps: [...after.deps, ...(d.ownedById ? [d.ownedById] : [])] }];
   },
 };
