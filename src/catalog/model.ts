@@ -147,6 +147,8 @@ export interface IndexDef {
   /** The partitioned parent index this one is attached to. */
   parentIndex: string | null;
   clustered: boolean;
+  /** Statistics targets set on expression columns (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`). */
+  statistics: { column: number; target: number }[];
 }
 
 export interface ViewDef {

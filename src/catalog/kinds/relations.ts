@@ -162,7 +162,7 @@ export const constraints: KindIntrospector = {
 export const indexes: KindIntrospector = {
   name: 'index',
   columnar: true,
-  query: () =>
+  query: (v) =>
     columnar(
       {
         id: relationId('c.relkind', 'n.nspname', 'c.relname'),
@@ -178,6 +178,8 @@ export const indexes: KindIntrospector = {
           definition: 'pg_catalog.pg_get_indexdef(c.oid)',
           parentIndex: `(SELECT ${idOf(cls('pg_class'), 'i.inhparent')} FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid)`,
           clustered: 'x.indisclustered',
+          statistics: `COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object('column', a.attnum, 'target', a.attstattarget) ORDER BY a.attnum)
+            FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND ${v >= 170000 ? 'a.attstattarget IS NOT NULL' : 'a.attstattarget >= 0'}), '[]')`,
         }),
         covers: 'NULL::text[]',
         // the guard's enumeration leaves out the indexes of extension tables, and so do dependencies

@@ -232,6 +232,7 @@ export const indexEmitter: KindEmitter<'index'> = {
     const d = o.def;
     const sql = [`${d.definition};`];
     if (d.clustered) sql.push(`ALTER TABLE ${d.table} CLUSTER ON ${d.qname.replace(/^.*\./, '')};`);
+    for (const s of d.statistics) sql.push(`ALTER INDEX ${d.qname} ALTER COLUMN ${s.column} SET STATISTICS ${s.target};`);
     // A partitioned index is created after its partitions' indexes, so it adopts them.
     const partitions = partitionIndexes(ctx).get(o.id) ?? [];
     const steps: Step[] = [{ ...step(o, sql.join('\n'), this.key(o, ctx)), deps: [...o.deps, ...partitions] }];
