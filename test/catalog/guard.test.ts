@@ -39,6 +39,8 @@ describe('completeness guard', () => {
         CREATE TABLE fine (id int);
         CREATE VIEW fine_view AS SELECT id FROM fine;
         ALTER VIEW fine_view ALTER COLUMN id SET DEFAULT 1;`);
+      // no publisher needed without a connection; subscriptions live in pg_subscription, beside the database's own catalogs
+      await client.query(`CREATE SUBSCRIPTION guard_sub CONNECTION 'dbname=nowhere' PUBLICATION p WITH (connect = false)`);
       const error = await introspect(client, { before }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UncoveredObjectsError);
       const uncovered = error as UncoveredObjectsError;
@@ -48,9 +50,12 @@ describe('completeness guard', () => {
         'default value for public.fine_view.id',
         'operator class public.money2_ops USING btree',
         'operator family public.money2_ops USING btree',
+        'subscription guard_sub',
       ]);
       expect(uncovered.details.join('\n')).toContain('operator class public.money2_ops USING btree');
     } finally {
+      // a database with a subscription cannot be dropped; without a slot it drops offline
+      await client.query(`ALTER SUBSCRIPTION guard_sub SET (slot_name = NONE); DROP SUBSCRIPTION guard_sub`).catch(() => undefined);
       await client.end();
     }
   });

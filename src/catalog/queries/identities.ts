@@ -51,6 +51,7 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_user_mapping' },
   { catalog: 'pg_default_acl' },
   { catalog: 'pg_largeobject_metadata' },
+  { catalog: 'pg_subscription', where: `subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())` },
   // Defaults of table columns belong to the column; others (a view column's default) are objects.
   { catalog: 'pg_attrdef', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = o.adrelid AND r.relkind IN ('r', 'p'))` },
 ];
@@ -100,7 +101,11 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = 
   -- initdb objects without recorded initial privileges (information_schema) are left alone, but
   -- for the public schema, whose ACL migrations often change
   AND (o.objid >= 16384 OR (o.classid = ${cls('pg_namespace')} AND o.objid = 'public'::pg_catalog.regnamespace)
-    OR EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = o.classid AND ip.objoid = o.objid AND ip.objsubid = o.objsubid))`;
+    OR EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = o.classid AND ip.objoid = o.objid AND ip.objsubid = o.objsubid))
+-- Security labels are not modelled either: named here, they stop the baseline instead of being lost.
+UNION ALL
+SELECT 'security label for ' || l.provider || ' on ' || ${idOf('l.classoid', 'l.objoid', 'l.objsubid')} FROM pg_catalog.pg_seclabel l WHERE l.objoid >= 16384
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = l.classoid AND e.objid = l.objoid AND e.deptype = 'e')`;
 }
 
 /** The guard identity of an object's privileges. */
