@@ -65,14 +65,24 @@ describe.runIf(runtimeReachable)(`docker engine (${image})`, () => {
     expect(await containerExists(id)).toBe(false);
   });
 
-  test('a container of a pgsquash killed with -9 is removed by the next docker engine start', async () => {
+  test('a container of a pgsquash killed with -9 is removed by the next docker engine start (one with another superuser)', async () => {
     const held = await holdEngine(['docker'], { HOLD_IMAGE: image });
     const id = held.info.containerId!;
     process.kill(held.info.pid, 'SIGKILL');
     await held.exited;
     expect(await containerExists(id)).toBe(true);
-    const next = await startDocker({ kind: 'docker', image });
-    await next.close();
+    const next = await startDocker({ kind: 'docker', image, superuser: 'sq_admin' });
+    try {
+      const client = await (await next.createDatabase()).connect();
+      try {
+        const { rows } = await client.query(`SELECT current_user AS usr, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super`);
+        expect(rows[0]).toEqual({ usr: 'sq_admin', super: true });
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await next.close();
+    }
     expect(await containerExists(id)).toBe(false);
   });
 });
