@@ -82,6 +82,11 @@ export function subKey(obj: AnyObject, rank: number, ctx: EmitContext, name: str
   return parent ? [parent[0], parent[1], parent[2], rank, name] : [obj.schema, parentRank, obj.parent ?? obj.id, rank, name];
 }
 
+/** `\nALTER <what> <name> OWNER TO <owner>;` when the baseline carries owners (`--owners`), else nothing. */
+export function ownerSql(obj: AnyObject, what: string, name: string, ctx: EmitContext): string {
+  return ctx.options.owners && obj.owner ? `\nALTER ${what} ${name} OWNER TO ${obj.owner};` : '';
+}
+
 /** An object's main step; it follows its parent (pg_depend has no edge for comments, for one). */
 export function step(obj: AnyObject, sql: string, key: SortKey, extra: Partial<Step> = {}): Step {
   return { id: obj.id, sql, deps: obj.parent ? [...obj.deps, obj.parent] : obj.deps, key, section: 'schema', ...extra };

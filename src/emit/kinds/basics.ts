@@ -1,14 +1,10 @@
 import type { ModelObject } from '../../catalog/model.js';
-import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+import { groupRank, ownerSql, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
 import { inCurrentDatabase, THIS_DATABASE } from './cluster.js';
-
-function ownerStep(obj: ModelObject, what: string, name: string, ctx: EmitContext): string {
-  return ctx.options.owners && obj.owner ? `\nALTER ${what} ${name} OWNER TO ${obj.owner};` : '';
-}
 
 export const schemaEmitter: KindEmitter<'schema'> = {
   key: (o) => [o.schema, groupRank.schema, '', 0, ''],
-  create: (o, ctx) => [step(o, `CREATE SCHEMA ${o.def.qname};${ownerStep(o, 'SCHEMA', o.def.qname, ctx)}`, schemaEmitter.key(o, ctx))],
+  create: (o, ctx) => [step(o, `CREATE SCHEMA ${o.def.qname};${ownerSql(o, 'SCHEMA', o.def.qname, ctx)}`, schemaEmitter.key(o, ctx))],
   drop: (o) => `DROP SCHEMA ${o.def.qname};`,
   alter: () => [],
 };
@@ -32,7 +28,7 @@ export const functionEmitter: KindEmitter<'function'> = {
   key: (o) => topKey(o, groupRank.function),
   create(o, ctx) {
     const what = o.def.prokind === 'p' ? 'PROCEDURE' : 'FUNCTION';
-    return [step(o, `${o.def.definition};${ownerStep(o, what, o.def.qname, ctx)}`, this.key(o, ctx))];
+    return [step(o, `${o.def.definition};${ownerSql(o, what, o.def.qname, ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP ${o.def.prokind === 'p' ? 'PROCEDURE' : 'FUNCTION'} ${o.def.qname};`,
   // pg_get_functiondef renders CREATE OR REPLACE, which keeps dependent objects in place.
@@ -49,7 +45,7 @@ export const viewEmitter: KindEmitter<'view'> = {
     const options = d.reloptions.length ? ` WITH (${d.reloptions.join(', ')})` : '';
     const what = d.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
     const steps: Step[] = [
-      step(o, `CREATE ${what} ${d.qname}${using}${options} AS\n${d.definition}${d.materialized ? '\n  WITH NO DATA' : ''};${ownerStep(o, what, d.qname, ctx)}`, this.key(o, ctx)),
+      step(o, `CREATE ${what} ${d.qname}${using}${options} AS\n${d.definition}${d.materialized ? '\n  WITH NO DATA' : ''};${ownerSql(o, what, d.qname, ctx)}`, this.key(o, ctx)),
     ];
     // Populated after the data section, from the rows it loaded.
     if (d.populated) {

@@ -1,17 +1,13 @@
 import type { ModelObject } from '../../catalog/model.js';
-import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
+import { groupRank, ownerSql, step, subKey, subRank, topKey, type KindEmitter, type SortKey, type Step } from '../step.js';
 import { dropThenCreate } from './basics.js';
-
-function owned(o: ModelObject, what: string, name: string, ctx: EmitContext): string {
-  return ctx.options.owners && o.owner ? `\nALTER ${what} ${name} OWNER TO ${o.owner};` : '';
-}
 
 const aggregateSignature = (o: ModelObject<'aggregate'>) => o.def.definition.slice('CREATE AGGREGATE '.length, o.def.definition.indexOf(' (\n'));
 
 export const aggregateEmitter: KindEmitter<'aggregate'> = {
   key: (o) => topKey(o, groupRank.function),
   create(o, ctx) {
-    return [step(o, `${o.def.definition};${owned(o, 'AGGREGATE', aggregateSignature(o), ctx)}`, this.key(o, ctx))];
+    return [step(o, `${o.def.definition};${ownerSql(o, 'AGGREGATE', aggregateSignature(o), ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP AGGREGATE ${aggregateSignature(o)};`,
   // CREATE OR REPLACE keeps the views that use it.
@@ -48,7 +44,7 @@ export const statisticsEmitter: KindEmitter<'statistics'> = {
   create(o, ctx) {
     const d = o.def;
     const target = d.target !== null ? `\nALTER STATISTICS ${d.qname} SET STATISTICS ${d.target};` : '';
-    return [step(o, `${d.definition};${target}${owned(o, 'STATISTICS', d.qname, ctx)}`, this.key(o, ctx))];
+    return [step(o, `${d.definition};${target}${ownerSql(o, 'STATISTICS', d.qname, ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP STATISTICS ${o.def.qname};`,
   alter(before, after, ctx) {
@@ -69,7 +65,7 @@ export const eventTriggerEmitter: KindEmitter<'eventTrigger'> = {
     const d = o.def;
     const when = d.tags.length ? `\n    WHEN TAG IN (${d.tags.join(', ')})` : '';
     const sql = `CREATE EVENT TRIGGER ${d.name} ON ${d.event}${when}\n    EXECUTE FUNCTION ${d.function}();\nALTER EVENT TRIGGER ${d.name} DISABLE;`;
-    const steps: Step[] = [step(o, sql + owned(o, 'EVENT TRIGGER', d.name, ctx), this.key(o, ctx))];
+    const steps: Step[] = [step(o, sql + ownerSql(o, 'EVENT TRIGGER', d.name, ctx), this.key(o, ctx))];
     if (d.enabled !== 'D') {
       const state = eventStates[d.enabled] ?? 'ENABLE';
       steps.push({ id: `enable ${o.id}`, sql: `ALTER EVENT TRIGGER ${d.name} ${state};`, deps: [o.id], key: this.key(o, ctx), section: 'post' });
@@ -92,7 +88,7 @@ export const publicationEmitter: KindEmitter<'publication'> = {
     const members = publicationMembers(d);
     const scope = d.allTables ? ' FOR ALL TABLES' : members.length ? ` FOR ${members.join(', ')}` : '';
     const options = [`publish = '${d.publish}'`, ...(d.viaRoot ? ['publish_via_partition_root = true'] : [])];
-    return [step(o, `CREATE PUBLICATION ${d.name}${scope} WITH (${options.join(', ')});${owned(o, 'PUBLICATION', d.name, ctx)}`, this.key(o, ctx))];
+    return [step(o, `CREATE PUBLICATION ${d.name}${scope} WITH (${options.join(', ')});${ownerSql(o, 'PUBLICATION', d.name, ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP PUBLICATION ${o.def.name};`,
   // ALTER keeps the publication (its comment, its subscribers' slot positions).
@@ -124,7 +120,7 @@ export const collationEmitter: KindEmitter<'collation'> = {
     else options.push(`locale = ${d.locale ?? d.lcCollate}`);
     if (!d.deterministic) options.push('deterministic = false');
     if (d.rules) options.push(`rules = ${d.rules}`);
-    return [step(o, `CREATE COLLATION ${d.qname} (${options.join(', ')});${owned(o, 'COLLATION', d.qname, ctx)}`, this.key(o, ctx))];
+    return [step(o, `CREATE COLLATION ${d.qname} (${options.join(', ')});${ownerSql(o, 'COLLATION', d.qname, ctx)}`, this.key(o, ctx))];
   },
   drop: (o) => `DROP COLLATION ${o.def.qname};`,
 };
@@ -134,7 +130,7 @@ export const tsDictionaryEmitter: KindEmitter<'tsDictionary'> = {
   create(o, ctx) {
     const d = o.def;
     const sql = `CREATE TEXT SEARCH DICTIONARY ${d.qname} (\n    TEMPLATE = ${d.template}${d.options ? `, ${d.options}` : ''}\n);`;
-    return [step(o, sql + owned(o, 'TEXT SEARCH DICTIONARY', d.qname, ctx), this.key(o, ctx))];
+    return [step(o, sql + ownerSql(o, 'TEXT SEARCH DICTIONARY', d.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TEXT SEARCH DICTIONARY ${o.def.qname};`,
   alter(before, after, ctx) {
@@ -164,7 +160,7 @@ export const tsConfigEmitter: KindEmitter<'tsConfig'> = {
   create(o, ctx) {
     const d = o.def;
     const sql = [`CREATE TEXT SEARCH CONFIGURATION ${d.qname} (\n    PARSER = ${d.parser}\n);`, ...mappingSql(d.qname, [], d.mappings)];
-    return [step(o, sql.join('\n') + owned(o, 'TEXT SEARCH CONFIGURATION', d.qname, ctx), this.key(o, ctx))];
+    return [step(o, sql.join('\n') + ownerSql(o, 'TEXT SEARCH CONFIGURATION', d.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TEXT SEARCH CONFIGURATION ${o.def.qname};`,
   alter(before, after, ctx) {
@@ -220,7 +216,7 @@ export const operatorEmitter: KindEmitter<'operator'> = {
       ...(d.hashes ? ['HASHES'] : []),
       ...(d.merges ? ['MERGES'] : []),
     ];
-    const sql = `CREATE OPERATOR ${d.name} (\n    ${options.join(',\n    ')}\n);${owned(o, 'OPERATOR', operatorSignature(d), ctx)}`;
+    const sql = `CREATE OPERATOR ${d.name} (\n    ${options.join(',\n    ')}\n);${ownerSql(o, 'OPERATOR', operatorSignature(d), ctx)}`;
     const namedBy = [...ctx.objects.values()].filter((a) => a.kind === 'operator' && a.id !== o.id && names(a.def, d) && !names(d, a.def)).map((a) => a.id);
     const created = step(o, sql, this.key(o, ctx));
     return [namedBy.length ? { ...created, deps: [...created.deps, ...namedBy] } : created];

@@ -1,15 +1,12 @@
-import type { ModelObject, SequenceOptions } from '../../catalog/model.js';
-import { groupRank, step, subRank, topKey, type KindEmitter } from '../step.js';
+import type { SequenceOptions } from '../../catalog/model.js';
+import { groupRank, ownerSql, step, subRank, topKey, type KindEmitter } from '../step.js';
 import { dropThenCreate } from './basics.js';
-
-const ownerSql = (o: ModelObject, what: string, name: string, owners: boolean) =>
-  owners && o.owner ? `\nALTER ${what} ${name} OWNER TO ${o.owner};` : '';
 
 export const enumEmitter: KindEmitter<'enum'> = {
   key: (o) => topKey(o, groupRank.type),
   create(o, ctx) {
     const sql = `CREATE TYPE ${o.def.qname} AS ENUM (\n${o.def.labels.map((l) => `    ${l}`).join(',\n')}\n);`;
-    return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx.options.owners), this.key(o, ctx))];
+    return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TYPE ${o.def.qname};`,
   // Labels can only be added: place each new one next to its neighbour in the final order.
@@ -34,7 +31,7 @@ export const compositeEmitter: KindEmitter<'composite'> = {
   create(o, ctx) {
     const attrs = o.def.attributes.map((a) => `    ${a.name} ${a.type}${a.collation ? ` COLLATE ${a.collation}` : ''}`);
     const sql = `CREATE TYPE ${o.def.qname} AS (\n${attrs.join(',\n')}\n);`;
-    return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx.options.owners), this.key(o, ctx))];
+    return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TYPE ${o.def.qname};`,
 };
@@ -52,7 +49,7 @@ export const rangeEmitter: KindEmitter<'range'> = {
       ...(d.multirange ? [`multirange_type_name = ${d.multirange}`] : []),
     ];
     const sql = `CREATE TYPE ${d.qname} AS RANGE (\n${parts.map((p) => `    ${p}`).join(',\n')}\n);`;
-    return [step(o, sql + ownerSql(o, 'TYPE', d.qname, ctx.options.owners), this.key(o, ctx))];
+    return [step(o, sql + ownerSql(o, 'TYPE', d.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TYPE ${o.def.qname};`,
 };
@@ -70,7 +67,7 @@ export const domainEmitter: KindEmitter<'domain'> = {
     sql += ';';
     // NOT VALID is only accepted by ALTER DOMAIN; pg_get_constraintdef already ends with it.
     for (const c of d.constraints.filter((c) => !c.validated)) sql += `\nALTER DOMAIN ${d.qname} ADD CONSTRAINT ${c.name} ${c.definition};`;
-    return [step(o, sql + ownerSql(o, 'DOMAIN', d.qname, ctx.options.owners), this.key(o, ctx))];
+    return [step(o, sql + ownerSql(o, 'DOMAIN', d.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP DOMAIN ${o.def.qname};`,
 };
@@ -92,7 +89,7 @@ export const sequenceEmitter: KindEmitter<'sequence'> = {
   create(o, ctx) {
     const d = o.def;
     const steps = [
-      step(o, `CREATE ${d.unlogged ? 'UNLOGGED ' : ''}SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')};${ownerSql(o, 'SEQUENCE', d.qname, ctx.options.owners)}`, this.key(o, ctx)),
+      step(o, `CREATE ${d.unlogged ? 'UNLOGGED ' : ''}SEQUENCE ${d.qname}\n    ${sequenceOptionsSql(d, '\n    ')};${ownerSql(o, 'SEQUENCE', d.qname, ctx)}`, this.key(o, ctx)),
     ];
     if (d.ownedBy && d.ownedById) {
       // OWNED BY needs the column: it follows the table, grouped with it.
