@@ -72,13 +72,12 @@ export async function replay(set: MigrationSet, db: Database, options: ReplayOpt
         mode: m.transaction,
         version: m.version,
       };
-      const epilogue = options.fileEpilogue?.(k);
-      if (epilogue !== undefined) file.epilogue = epilogue;
-      const run = await runFile(file, ctx);
-      const done = run.done;
+      const epilogueSql = options.fileEpilogue?.(k);
+      if (epilogueSql !== undefined) file.epilogue = epilogueSql;
+      const { done, epilogue } = await runFile(file, ctx);
       result.files.push(done);
       completed.push(done);
-      await options.onFileDone?.({ file: done, index: k, client: session.client, ...(run.epilogue ? { epilogue: run.epilogue } : {}) });
+      await options.onFileDone?.({ file: done, index: k, client: session.client, ...(epilogue ? { epilogue } : {}) });
       progress('migration', k + 1, total, m.path, 'done');
     }
   } finally {

@@ -189,7 +189,7 @@ FROM cand LEFT JOIN LATERAL (${branches.map((b) => b.sql).join('\n  UNION ALL')}
 const roles = `SELECT 'r'::text, ${cls('pg_authid')}, r.oid, 0, NULL::pg_catalog.oid, NULL::pg_catalog.oid, NULL::pg_catalog.oid, pg_catalog.md5(r::text), 'role'::text, pg_catalog.quote_ident(r.rolname) FROM pg_catalog.pg_roles r WHERE r.oid >= 16384`;
 
 /** The next transaction id to be assigned (32 bits, as in `xmin`): rows written later have an xmin at or above it. */
-export const xmaxNow = `(pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::int8 & 4294967295)`;
+const xmaxNow = `(pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::text::int8 & 4294967295)`;
 
 /** The transaction horizon for the next xmin look, as an `x` row. */
 const horizon = `SELECT 'x', 0, 0, 0, NULL, NULL, NULL, ${xmaxNow}::text, NULL, NULL`;

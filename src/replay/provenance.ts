@@ -150,9 +150,10 @@ export class ProvenanceTracker {
   }
 
   /**
-   * The state after the preludes. With the event-trigger log, looks run on sessions of the
-   * tracker's own; without it, on the migration session `session`, between its files (PGlite
-   * serves every session from one backend, so a side session is no better there).
+   * The state after the preludes. With the event-trigger log, the tracker keeps a session of its
+   * own for what the log cannot tell; without it, xmin looks run on the migration session
+   * `session`, between its files (PGlite serves every session from one backend, so a side session
+   * is no better there).
    */
   async start(db: Database, session: pg.Client): Promise<void> {
     const t0 = performance.now();
