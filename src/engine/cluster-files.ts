@@ -10,7 +10,7 @@ import type { PgBinaries } from './binaries.js';
 import { pidAlive } from '../util/process.js';
 
 const run = promisify(execFile);
-/** The bootstrap superuser initdb makes, unless an engine asks for another name. */
+/** The bootstrap superuser of embedded and docker engines, unless one asks for another name. */
 export const SUPERUSER = 'postgres';
 const COMPLETE_MARK = '.pgsquash-complete';
 /** A staging dir older than this is abandoned even if its pid was recycled by another process. */

@@ -4,6 +4,7 @@ import os from 'node:os';
 import type pg from 'pg';
 import { EngineUnavailableError } from '../errors.js';
 import { bundledBinDir, BUNDLED_MAJOR, systemMajors } from './binaries.js';
+import { SUPERUSER } from './cluster-files.js';
 import { pidAlive } from '../util/process.js';
 import { connectionUrl, createServerDatabase, readServerVersion, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
@@ -44,7 +45,7 @@ export async function startDocker(options: EngineOptions): Promise<DockerEngine>
   }
   await removeOrphans(client);
 
-  const superuser = options.superuser ?? 'postgres';
+  const superuser = options.superuser ?? SUPERUSER;
   const password = randomBytes(18).toString('base64url');
   const session = randomUUID();
   const container = new PostgreSqlContainer(image)
