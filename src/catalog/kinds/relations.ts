@@ -7,15 +7,17 @@ const relHead = (kind: string) => `
 SELECT ${relationId('c.relkind', 'n.nspname', 'c.relname')} AS id, ${address(cls('pg_class'), 'c.oid', '0')} AS a, '${kind}' AS kind, n.nspname AS schema, c.relname AS name,
   NULL AS parent, ${ownerOf('c.relowner')} AS owner,`;
 const relWhere = `${userSchema('n.nspname')} AND ${notExtensionMember('pg_class', 'c.oid')}`;
-/** Storage parameters rendered `name='value'`, as CREATE ... WITH takes them. */
-const reloptions = (col: string) => `COALESCE((SELECT pg_catalog.json_agg(pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value))
+/** A storage parameter of `pg_options_to_table(...) o` rendered `name='value'`, as CREATE ... WITH takes it. */
+const optionText = `pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value)`;
+/** Storage parameters (`reloptions`, `attoptions`) as a json array of `optionText`. */
+const reloptions = (col: string) => `COALESCE((SELECT pg_catalog.json_agg(${optionText})
       FROM pg_catalog.pg_options_to_table(${col}) o), '[]')`;
 /** A relation's storage parameters, then its TOAST table's as `toast.name='value'` (they live on the TOAST table). */
 const relationOptions = (rel: string) => `COALESCE((SELECT pg_catalog.json_agg(x.o ORDER BY x.k, x.n) FROM (
-      SELECT 0 AS k, o.n, pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value) AS o
+      SELECT 0 AS k, o.n, ${optionText} AS o
         FROM pg_catalog.pg_options_to_table(${rel}.reloptions) WITH ORDINALITY o (option_name, option_value, n)
       UNION ALL
-      SELECT 1, o.n, 'toast.' || pg_catalog.quote_ident(o.option_name) || '=' || pg_catalog.quote_literal(o.option_value)
+      SELECT 1, o.n, 'toast.' || ${optionText}
         FROM pg_catalog.pg_class t, pg_catalog.pg_options_to_table(t.reloptions) WITH ORDINALITY o (option_name, option_value, n)
         WHERE t.oid = ${rel}.reltoastrelid) x), '[]')`;
 const tableId = `'table ' || ${relationIdentity('n.nspname', 'c.relname')}`;
