@@ -107,13 +107,15 @@ export function xminLookAt(client: pg.Client, since: string): Promise<Parsed> {
 export async function presentOids(client: pg.Client): Promise<Map<number, Set<number>>> {
   const { rows } = await client.query<{ c: string; o: string }>({ name: 'pgsquash_provenance_present', text: allUserOids });
   const present = new Map<number, Set<number>>();
-  for (const r of rows) {
-    const c = Number(r.c);
-    let set = present.get(c);
-    if (!set) present.set(c, (set = new Set()));
-    set.add(Number(r.o));
-  }
+  for (const r of rows) setIn(present, Number(r.c)).add(Number(r.o));
   return present;
+}
+
+/** The set `index` holds at `at`, made empty there if there is none yet. */
+export function setIn<K, V>(index: Map<K, Set<V>>, at: K): Set<V> {
+  let set = index.get(at);
+  if (!set) index.set(at, (set = new Set()));
+  return set;
 }
 
 export interface Bounds {

@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Database } from '../engine/types.js';
 import { installLog, removeLog } from './provenance-log.js';
-import { key, parseLookRows, presentOids, withScan, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
+import { key, parseLookRows, presentOids, setIn, withScan, xminLookAt, type Bounds, type Look, type Parsed, type Row } from './provenance-looks.js';
 import { lookCall, snapshotBounds, userOids } from './provenance-sql.js';
 import type { EpilogueOutcome } from './run-file.js';
 import type { ReplayOptions } from './types.js';
@@ -163,7 +163,7 @@ export class ProvenanceTracker {
       this.sideIsSession = true;
     }
     this.since = first.horizon ?? this.since;
-    for (const row of first.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
+    for (const row of first.rows) if (row.s === 0) setIn(this.oids, row.c).add(row.o);
     for (const row of [...first.rows, ...first.roles]) if (row.h !== null) this.track(row, true);
     this.resolveParents();
     this.elapsedMs += performance.now() - t0;
@@ -264,9 +264,9 @@ export class ProvenanceTracker {
     const look = await (this.sideIsSession ? asLogin(side, () => xminLookAt(side, this.since)) : xminLookAt(side, this.since));
     this.since = look.horizon ?? this.since;
     // Every user row counts, tracked or not (a toast table, an extension's function).
-    for (const row of look.rows) if (row.s === 0) this.oidsOf(row.c).add(row.o);
+    for (const row of look.rows) if (row.s === 0) setIn(this.oids, row.c).add(row.o);
     for (const { catalog, count, name } of look.counts) {
-      if (count === this.oidsOf(catalog).size && !this.recount) continue;
+      if (count === setIn(this.oids, catalog).size && !this.recount) continue;
       const now = new Set((await side.query<{ oid: string }>(userOids(name))).rows.map((x) => Number(x.oid)));
       this.oids.set(catalog, now);
       look.present.set(catalog, now);
@@ -333,12 +333,6 @@ export class ProvenanceTracker {
     return this.side;
   }
 
-  private oidsOf(catalog: number): Set<number> {
-    let set = this.oids.get(catalog);
-    if (!set) this.oids.set(catalog, (set = new Set()));
-    return set;
-  }
-
   private track(row: Row, preexisting: boolean): Tracked {
     const k = key(row.c, row.o, row.s);
     const named = row.named;
@@ -363,9 +357,9 @@ export class ProvenanceTracker {
     };
     this.tracked.set(k, t);
     this.all.push(history);
-    if (t.parentKey) addTo(this.children, t.parentKey, k);
-    if (t.referencedKey) addTo(this.referrers, t.referencedKey, k);
-    if (t.s === 0) addTo(this.byCatalog, t.c, k);
+    if (t.parentKey) setIn(this.children, t.parentKey).add(k);
+    if (t.referencedKey) setIn(this.referrers, t.referencedKey).add(k);
+    if (t.s === 0) setIn(this.byCatalog, t.c).add(k);
     if (history.type === 'role') this.roles.add(k);
     return t;
   }
@@ -414,12 +408,6 @@ async function asLogin<T>(session: pg.Client, fn: () => Promise<T>): Promise<T> 
   } finally {
     await session.query(`SET ROLE ${session.escapeIdentifier(role)}`);
   }
-}
-
-function addTo<K>(index: Map<K, Set<string>>, at: K, k: string): void {
-  let set = index.get(at);
-  if (!set) index.set(at, (set = new Set()));
-  set.add(k);
 }
 
 /**
