@@ -183,6 +183,36 @@ export interface OperatorDef {
   merges: boolean;
 }
 
+/** Options of the foreign-data kinds: `name 'value'` (option name quoted as needed), in stored order. */
+type GenericOptions = string[];
+
+/** A foreign-data wrapper made with CREATE FOREIGN DATA WRAPPER (an extension's belongs to it). */
+export interface ForeignDataWrapperDef {
+  name: string;
+  /** regproc text, or null for NO HANDLER / NO VALIDATOR. */
+  handler: string | null;
+  validator: string | null;
+  options: GenericOptions;
+}
+
+export interface ServerDef {
+  name: string;
+  /** The wrapper's name, quoted. */
+  wrapper: string;
+  /** TYPE and VERSION as quoted literals, or null. */
+  type: string | null;
+  version: string | null;
+  options: GenericOptions;
+}
+
+/** CREATE USER MAPPING: its options are carried as written, passwords included (pg_dump does the same). */
+export interface UserMappingDef {
+  /** Quoted role name, or PUBLIC. */
+  role: string;
+  server: string;
+  options: GenericOptions;
+}
+
 export interface ExtraKindDefs {
   policy: PolicyDef;
   privileges: PrivilegesDef;
@@ -199,4 +229,7 @@ export interface ExtraKindDefs {
   tsConfig: TsConfigDef;
   cast: CastDef;
   operator: OperatorDef;
+  foreignDataWrapper: ForeignDataWrapperDef;
+  server: ServerDef;
+  userMapping: UserMappingDef;
 }

@@ -77,8 +77,8 @@ export interface SequenceDef extends SequenceOptions {
 
 export interface TableDef {
   qname: string;
-  /** `r` table, `p` partitioned table. */
-  relkind: 'r' | 'p';
+  /** `r` table, `p` partitioned table, `f` foreign table. */
+  relkind: 'r' | 'p' | 'f';
   unlogged: boolean;
   /** `pg_get_partkeydef`, e.g. `RANGE (created_at)`. */
   partitionKey: string | null;
@@ -96,6 +96,9 @@ export interface TableDef {
   forceRowSecurity: boolean;
   /** The composite type of a typed table (`CREATE TABLE ... OF type`), format_type'd. */
   ofType: string | null;
+  /** A foreign table's server (quoted) and options (`name 'value'`); null and [] otherwise. */
+  server: string | null;
+  foreignOptions: string[];
 }
 
 export interface ColumnDef {
@@ -123,6 +126,8 @@ export interface ColumnDef {
   statistics: number | null;
   /** Attribute options (`ALTER COLUMN ... SET (n_distinct = ...)`) as `name='value'`. */
   options: string[];
+  /** A foreign table column's options (`OPTIONS (column_name 'x')`) as `name 'value'`. */
+  fdwOptions: string[];
 }
 
 export interface ConstraintDef {

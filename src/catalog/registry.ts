@@ -12,6 +12,7 @@ import { defaultAcls, policies, privileges } from './kinds/security.js';
 import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
 import { casts } from './kinds/casts.js';
 import { operators } from './kinds/operators.js';
+import { foreignDataWrappers, servers, userMappings } from './kinds/foreign.js';
 
 /**
  * The object kinds the model covers. To add a kind (policies, grants, aggregates, ...):
@@ -57,4 +58,7 @@ export const introspectors: readonly KindIntrospector[] = [
   tsConfigs,
   casts,
   operators,
+  foreignDataWrappers,
+  servers,
+  userMappings,
 ];

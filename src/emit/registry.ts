@@ -6,6 +6,7 @@ import type { KindEmitter } from './step.js';
 import { databaseSettingsEmitter, roleEmitter } from './kinds/cluster.js';
 import { aggregateEmitter, castEmitter, collationEmitter, operatorEmitter, eventTriggerEmitter, publicationEmitter, ruleEmitter, statisticsEmitter, tsConfigEmitter, tsDictionaryEmitter } from './kinds/objects.js';
 import { defaultAclEmitter, policyEmitter, privilegesEmitter } from './kinds/security.js';
+import { foreignDataWrapperEmitter, serverEmitter, userMappingEmitter } from './kinds/foreign.js';
 
 /** One emitter per model kind; keyed by every ObjectKind, so a new kind fails to compile until added here. */
 export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
@@ -39,6 +40,9 @@ export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
   tsConfig: tsConfigEmitter,
   cast: castEmitter,
   operator: operatorEmitter,
+  foreignDataWrapper: foreignDataWrapperEmitter,
+  server: serverEmitter,
+  userMapping: userMappingEmitter,
 };
 
 export function emitterFor<K extends ObjectKind>(kind: K): KindEmitter<K> {

@@ -51,7 +51,10 @@ const argumentType = (oid: string) => `CASE WHEN ${oid} < 16384
 const relationName = (oid: string) => `(SELECT ${qualified('q.relnamespace', 'q.relname')} FROM pg_catalog.pg_class q WHERE q.oid = ${oid})`;
 
 /** Catalogs whose rows are whole objects: without the log, a drop shows as a smaller count of user rows. */
-const counted = ['pg_class', 'pg_constraint', 'pg_proc', 'pg_type', 'pg_trigger', 'pg_policy', 'pg_rewrite', 'pg_namespace', 'pg_extension', 'pg_event_trigger', 'pg_publication', 'pg_default_acl'];
+const counted = [
+  'pg_class', 'pg_constraint', 'pg_proc', 'pg_type', 'pg_trigger', 'pg_policy', 'pg_rewrite', 'pg_namespace', 'pg_extension', 'pg_event_trigger',
+  'pg_publication', 'pg_default_acl', 'pg_foreign_data_wrapper', 'pg_foreign_server', 'pg_user_mapping',
+];
 const userRow = (catalog: string, alias: string) =>
   catalog === 'pg_namespace' ? `(${alias}.oid >= 16384 OR ${alias}.nspname = 'public')` : `${alias}.oid >= 16384`;
 
@@ -75,6 +78,7 @@ SELECT CASE WHEN x.indrelid IS NOT NULL OR q.refobjid IS NOT NULL THEN ${cls('pg
     `(SELECT w.ev_action::text FROM pg_catalog.pg_rewrite w WHERE w.ev_class = r.oid AND w.rulename = '_RETURN')`,
     `(x.indkey::text || x.indclass::text || x.indisunique::text || x.indisclustered::text || COALESCE(x.indexprs::text, '') || COALESCE(x.indpred::text, ''))`,
     `(SELECT q2::text FROM pg_catalog.pg_sequence q2 WHERE q2.seqrelid = r.oid)`,
+    `(SELECT ft::text FROM pg_catalog.pg_foreign_table ft WHERE ft.ftrelid = r.oid)`,
     comment('pg_class', 'r.oid'))} AS h,
   ${relationType('r.relkind')} AS ty, ${qualified('r.relnamespace', 'r.relname')} AS id
 FROM pg_catalog.pg_class r
@@ -86,7 +90,8 @@ WHERE ${isCandidate('pg_class', 'r.oid')} AND r.relkind <> 't' AND r.relpersiste
 const columns = `
 SELECT ${cls('pg_class')}, a.attrelid, NULL::pg_catalog.oid,
   ${digest('a.attname', 'a.atttypid::text', 'a.atttypmod::text', 'a.attnotnull::text', 'a.attidentity::text', 'a.attgenerated::text',
-    'a.attcollation::text', 'a.attacl::text', 'a.attstorage::text', 'ad.adbin::text', comment('pg_class', 'a.attrelid', 'a.attnum'))},
+    'a.attcollation::text', 'a.attacl::text', 'a.attstorage::text', 'ad.adbin::text', 'a.attoptions::text', 'a.attfdwoptions::text',
+    comment('pg_class', 'a.attrelid', 'a.attnum'))},
   ${relationType('r.relkind')} || ' column', ${qualified('r.relnamespace', 'r.relname')} || '.' || ${qi('a.attname')}
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class r ON r.oid = a.attrelid
@@ -168,6 +173,20 @@ WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?tem
   wholeRows('pg_extension', 'e', '', { type: `'extension'`, identity: qi('e.extname') }),
   wholeRows('pg_event_trigger', 'v', '', { type: `'event trigger'`, identity: qi('v.evtname') }),
   wholeRows('pg_publication', 'b', '', { type: `'publication'`, identity: qi('b.pubname') }),
+  wholeRows('pg_foreign_data_wrapper', 'fw', '', { type: `'foreign-data wrapper'`, identity: qi('fw.fdwname') }),
+  wholeRows('pg_foreign_server', 'fs', '', { type: `'server'`, identity: qi('fs.srvname') }),
+  // a mapping belongs to its server; pg_identify_object names both unquoted
+  wholeRows(
+    'pg_user_mapping',
+    'um',
+    '',
+    {
+      type: `'user mapping'`,
+      identity: `COALESCE((SELECT r.rolname FROM pg_catalog.pg_authid r WHERE r.oid = um.umuser), 'public') || ' on server '
+        || (SELECT fs.srvname FROM pg_catalog.pg_foreign_server fs WHERE fs.oid = um.umserver)`,
+    },
+    { c: cls('pg_foreign_server'), o: 'um.umserver' },
+  ),
   wholeRows('pg_default_acl', 'f', '', {
     type: `'default acl'`,
     identity: `'for role ' || (SELECT ${qi('r.rolname')} FROM pg_catalog.pg_authid r WHERE r.oid = f.defaclrole)

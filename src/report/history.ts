@@ -35,7 +35,7 @@ export interface FileEffect {
 export function partName(h: Pick<ObjectHistory, 'id' | 'type'>): string {
   const identity = h.id.slice(h.type.length + 1);
   const own = identity.includes(' on ') ? identity.slice(0, identity.indexOf(' on ')) : (identity.split('.').pop() ?? identity);
-  const kind = h.type.replace(/^table /, '');
+  const kind = h.type.replace(/^(foreign )?table /, '');
   return `${kind} ${own}`;
 }
 

@@ -23,7 +23,10 @@ const ddl = `
   CREATE SEQUENCE public."Seq" OWNED BY public.events.n;
   CREATE VIEW public."View" AS SELECT 1 AS one;
   CREATE MATERIALIZED VIEW public.mv AS SELECT 1 AS one;
-  CREATE UNIQUE INDEX "mv one" ON public.mv (one);`;
+  CREATE UNIQUE INDEX "mv one" ON public.mv (one);
+  CREATE FOREIGN DATA WRAPPER ids_fdw;
+  CREATE SERVER ids_server FOREIGN DATA WRAPPER ids_fdw;
+  CREATE FOREIGN TABLE "Odd ""Schema"".x"."Remote ""T""" ("Col" int CONSTRAINT "Col > 0" CHECK ("Col" > 0), plain text DEFAULT 'x') SERVER ids_server;`;
 
 /** pg_identify_object's id of every relation, column and constraint outside the system schemas. */
 async function identified(client: pg.Client): Promise<Set<string>> {
@@ -73,6 +76,11 @@ describe.each([
       const enumerated = after.identities.filter((id) => relationTypes.test(id) && !before.identities.includes(id));
       expect(enumerated.sort()).toEqual(['materialized view public.mv', 'sequence public."Seq"', 'view public."View"']);
       for (const id of enumerated) expect(expected, id).toContain(id);
+      // a foreign table's columns are typed by it, and parented to it
+      expect(objects.filter((o) => o.id.startsWith('foreign table column ')).map((o) => o.parent)).toEqual([
+        'foreign table "Odd ""Schema"".x"."Remote ""T"""',
+        'foreign table "Odd ""Schema"".x"."Remote ""T"""',
+      ]);
       // the index behind a primary key is covered under the name Postgres gives it
       expect(catalog.objects.find((o) => o.id === 'table constraint events_pk on public.events')?.covers).toEqual(['index public.events_pk']);
     } finally {

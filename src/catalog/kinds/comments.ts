@@ -41,6 +41,7 @@ WITH d AS (
       WHEN ${cls('pg_rewrite')} THEN (SELECT pg_catalog.format('RULE %I ON %s', r.rulename, r.ev_class::pg_catalog.regclass)
         FROM pg_catalog.pg_rewrite r WHERE r.oid = d.objoid)
       WHEN ${cls('pg_statistic_ext')} THEN 'STATISTICS ' || o.identity
+      WHEN ${cls('pg_foreign_data_wrapper')} THEN 'FOREIGN DATA WRAPPER ' || o.identity
       ELSE pg_catalog.upper(o.type) || ' ' || o.identity
     END AS target
   FROM d, LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) o

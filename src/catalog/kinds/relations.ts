@@ -1,5 +1,5 @@
 import {
-  address, cls, collationIfNotDefault, columnar, defColumns, idOf, modelledConstraint, modelledIndex, modelledTable, notExtensionMember, ownerOf, relationId, relationIdentity, sequenceOptionsJson, userSchema,
+  address, cls, collationIfNotDefault, columnar, defColumns, genericOptions, idOf, modelledConstraint, modelledIndex, modelledTable, notExtensionMember, ownerOf, relationId, relationIdentity, relationType, sequenceOptionsJson, userSchema,
 } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
@@ -20,7 +20,8 @@ const relationOptions = (rel: string) => `COALESCE((SELECT pg_catalog.json_agg(x
       SELECT 1, o.n, 'toast.' || ${optionText}
         FROM pg_catalog.pg_class t, pg_catalog.pg_options_to_table(t.reloptions) WITH ORDINALITY o (option_name, option_value, n)
         WHERE t.oid = ${rel}.reltoastrelid) x), '[]')`;
-const tableId = `'table ' || ${relationIdentity('n.nspname', 'c.relname')}`;
+/** The id of table `c` in schema `n` (a foreign table's type is `foreign table`). */
+const tableId = relationId('c.relkind', 'n.nspname', 'c.relname');
 const relFrom = `FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`;
 
 /** Sequences not owned by an identity column (those belong to the column). */
@@ -70,6 +71,10 @@ export const tables: KindIntrospector = {
           rowSecurity: 'c.relrowsecurity',
           forceRowSecurity: 'c.relforcerowsecurity',
           ofType: 'CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END',
+          server: `CASE WHEN c.relkind = 'f' THEN (SELECT pg_catalog.quote_ident(s.srvname)
+            FROM pg_catalog.pg_foreign_table ft JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid) END`,
+          foreignOptions: `CASE WHEN c.relkind = 'f' THEN (SELECT ${genericOptions('ft.ftoptions')}
+            FROM pg_catalog.pg_foreign_table ft WHERE ft.ftrelid = c.oid) ELSE '[]' END`,
         }),
         covers: 'NULL::text[]',
       },
@@ -84,7 +89,7 @@ export const columns: KindIntrospector = {
   query: (v) =>
     columnar(
       {
-        id: `'table column ' || ${relationIdentity('n.nspname', 'c.relname')} || '.' || pg_catalog.quote_ident(a.attname)`,
+        id: `${relationType('c.relkind')} || ' column ' || ${relationIdentity('n.nspname', 'c.relname')} || '.' || pg_catalog.quote_ident(a.attname)`,
         a: address(cls('pg_class'), 'c.oid', 'a.attnum'),
         kind: `'column'::text`,
         schema: 'n.nspname',
@@ -115,6 +120,7 @@ export const columns: KindIntrospector = {
           compression: v >= 140000 ? "NULLIF(a.attcompression, '')" : 'NULL::text',
           statistics: `${v >= 170000 ? 'a.attstattarget' : 'NULLIF(a.attstattarget, -1)'}::int4`,
           options: reloptions('a.attoptions'),
+          fdwOptions: `CASE WHEN c.relkind = 'f' THEN ${genericOptions('a.attfdwoptions')} ELSE '[]' END`,
         }),
         // Postgres 18 keeps NOT NULL as named pg_constraint rows; the column accounts for them.
         covers: v >= 180000 ? `(SELECT pg_catalog.array_agg(${idOf(cls('pg_constraint'), 'k.oid')}) FROM pg_catalog.pg_constraint k

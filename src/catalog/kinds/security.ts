@@ -40,9 +40,9 @@ ORDER BY n.nspname, c.relname, p.polname`,
 };
 
 /**
- * Explicit ACLs of relations, columns, schemas, routines and types: exactly the ones the
- * completeness guard lists (an ACL differing from the object's initial privileges), each covering
- * its guard identity. Languages, foreign-data wrappers, servers and large objects stay guarded.
+ * Explicit ACLs of relations, columns, schemas, routines, types, foreign-data wrappers and servers:
+ * exactly the ones the completeness guard lists (an ACL differing from the object's initial
+ * privileges), each covering its guard identity. Languages and large objects stay guarded.
  */
 export const privileges: KindIntrospector = {
   name: 'privileges',
@@ -76,6 +76,12 @@ WITH o AS (
   UNION ALL
   SELECT ${cls('pg_type')}, t.oid, 0, t.typacl, t.typowner, n.nspname, 'T', 'TYPE ' || pg_catalog.format_type(t.oid, NULL), NULL, NULLIF(t.typrelid, 0), t.typnamespace
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
+  UNION ALL
+  SELECT ${cls('pg_foreign_data_wrapper')}, w.oid, 0, w.fdwacl, w.fdwowner, '', 'F', 'FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(w.fdwname), NULL, NULL, 0::pg_catalog.oid
+  FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwacl IS NOT NULL
+  UNION ALL
+  SELECT ${cls('pg_foreign_server')}, s.oid, 0, s.srvacl, s.srvowner, '', 'S', 'FOREIGN SERVER ' || pg_catalog.quote_ident(s.srvname), NULL, NULL, 0::pg_catalog.oid
+  FROM pg_catalog.pg_foreign_server s WHERE s.srvacl IS NOT NULL
 ), f AS (
   SELECT o.*, ip.initprivs, ${idOf('o.classid', 'o.objid', 'o.objsubid')} AS target_id
   FROM o LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = o.classid AND ip.objoid = o.objid AND ip.objsubid = o.objsubid
@@ -106,7 +112,8 @@ ORDER BY 1`,
 const creationDefaults = `CASE WHEN f.objid >= 16384 AND f.col IS NULL THEN COALESCE((SELECT pg_catalog.json_agg(DISTINCT
       CASE WHEN x.grantee = 0 THEN 'PUBLIC' WHEN x.grantee = f.owner THEN 'OWNER' ELSE pg_catalog.quote_ident(r.rolname) END || ' ' || x.privilege_type)
     FROM pg_catalog.pg_default_acl d, pg_catalog.aclexplode(d.defaclacl) x LEFT JOIN pg_catalog.pg_roles r ON r.oid = x.grantee
-    WHERE d.defaclobjtype = CASE f.objtype WHEN 's' THEN 'S' ELSE f.objtype END
+    -- acldefault's letters are not pg_default_acl's: 's' is a sequence there, 'S' a server here
+    WHERE d.defaclobjtype = CASE f.objtype WHEN 's' THEN 'S' WHEN 'S' THEN NULL ELSE f.objtype END
       AND d.defaclnamespace IN (0, f.nspoid) AND x.grantee <> d.defaclrole), '[]') ELSE '[]' END`;
 
 const defaclObjects: Record<string, [string, string]> = { r: ['TABLES', 'r'], S: ['SEQUENCES', 's'], f: ['FUNCTIONS', 'f'], T: ['TYPES', 'T'], n: ['SCHEMAS', 'n'] };

@@ -95,7 +95,7 @@ export function userSchema(nspname: string): string {
  * a large schema are not enumerated twice.
  */
 export function modelledTable(rel: string, nsp: string): string {
-  return `${rel}.relkind IN ('r', 'p') AND ${userSchema(`${nsp}.nspname`)}`;
+  return `${rel}.relkind IN ('r', 'p', 'f') AND ${userSchema(`${nsp}.nspname`)}`;
 }
 
 /** An index of a table or materialized view (a constraint's own index is the constraint's part). */
@@ -105,6 +105,15 @@ export function modelledIndex(index: string, table: string, nsp: string): string
 
 export function modelledConstraint(k: string, rel: string, nsp: string): string {
   return `${k}.contype IN ('c', 'p', 'u', 'f', 'x') AND ${modelledTable(rel, nsp)}`;
+}
+
+/**
+ * Options of a foreign-data wrapper, server, user mapping, foreign table or its column, as the
+ * OPTIONS clause takes them (`name 'value'`), in stored order: a json array, `[]` when none.
+ */
+export function genericOptions(options: string): string {
+  return `COALESCE((SELECT pg_catalog.json_agg(pg_catalog.quote_ident(o.option_name) || ' ' || pg_catalog.quote_literal(o.option_value) ORDER BY o.n)
+      FROM pg_catalog.pg_options_to_table(${options}) WITH ORDINALITY o (option_name, option_value, n)), '[]')`;
 }
 
 /** Owner role name (quoted), or NULL. */

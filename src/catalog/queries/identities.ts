@@ -53,7 +53,7 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_largeobject_metadata' },
   { catalog: 'pg_subscription', where: `subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())` },
   // Defaults of table columns belong to the column; others (a view column's default) are objects.
-  { catalog: 'pg_attrdef', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = o.adrelid AND r.relkind IN ('r', 'p'))` },
+  { catalog: 'pg_attrdef', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = o.adrelid AND r.relkind IN ('r', 'p', 'f'))` },
 ];
 
 export function identitiesQuery(v: number): string {

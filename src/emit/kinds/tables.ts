@@ -2,6 +2,7 @@ import type { AnyObject, ColumnDef, ConstraintDef, ModelObject } from '../../cat
 import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
 import { sequenceOptionsSql } from './types.js';
 import { dropThenCreate } from './basics.js';
+import { optionChanges, optionsClause } from './foreign.js';
 
 const storageNames: Record<string, string> = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' };
 const compressionNames: Record<string, string> = { p: 'pglz', l: 'lz4' };
@@ -11,7 +12,7 @@ function children<K extends AnyObject['kind']>(ctx: EmitContext, parent: string,
 }
 
 export function columnSql(c: ColumnDef): string {
-  return `${c.name} ${c.type}${c.collation ? ` COLLATE ${c.collation}` : ''}${columnOptions(c)}`;
+  return `${c.name} ${c.type}${optionsClause(c.fdwOptions)}${c.collation ? ` COLLATE ${c.collation}` : ''}${columnOptions(c)}`;
 }
 
 /** A typed table's column, which takes its type from the table's type: only its options, if any. */
@@ -98,8 +99,10 @@ export const tableEmitter: KindEmitter<'table'> = {
     if (d.partitionKey) tail += ` PARTITION BY ${d.partitionKey}`;
     if (d.accessMethod) tail += ` USING ${d.accessMethod}`;
     if (d.reloptions.length) tail += ` WITH (${d.reloptions.join(', ')})`;
+    if (d.server) tail += ` SERVER ${d.server}${optionsClause(d.foreignOptions)}`;
     const after: string[] = [...cols.flatMap((c) => columnSettings(d.qname, c.def)), ...inheritedColumnFixes(o, ctx)];
-    if (d.replicaIdentity === 'f' || d.replicaIdentity === 'n') {
+    // a foreign table has no replica identity (stored as NOTHING) and takes no ALTER of it
+    if ((d.replicaIdentity === 'f' || d.replicaIdentity === 'n') && d.relkind !== 'f') {
       after.push(`ALTER TABLE ONLY ${d.qname} REPLICA IDENTITY ${d.replicaIdentity === 'f' ? 'FULL' : 'NOTHING'};`);
     }
     if (d.rowSecurity) after.push(`ALTER TABLE ${d.qname} ENABLE ROW LEVEL SECURITY;`);
@@ -108,7 +111,7 @@ export const tableEmitter: KindEmitter<'table'> = {
     const render = (extra: string[]) => {
       const all = [...elements, ...extra];
       const body = all.length ? ` (\n${all.map((e) => `    ${e}`).join(',\n')}\n)` : d.ofType ? '' : ' (\n)';
-      return [`CREATE ${d.unlogged ? 'UNLOGGED ' : ''}TABLE ${d.qname}${d.ofType ? ` OF ${d.ofType}` : ''}${body}${tail};`, ...after].join('\n');
+      return [`CREATE ${d.unlogged ? 'UNLOGGED ' : ''}${d.relkind === 'f' ? 'FOREIGN ' : ''}TABLE ${d.qname}${d.ofType ? ` OF ${d.ofType}` : ''}${body}${tail};`, ...after].join('\n');
     };
     const provided = [...cols.map((c) => c.id), ...inline.map((c) => c.id)];
     const deps = [...o.deps, ...cols.flatMap((c) => c.deps), ...inline.flatMap((c) => c.deps)];
@@ -139,7 +142,7 @@ export const tableEmitter: KindEmitter<'table'> = {
     }
     return steps;
   },
-  drop: (o) => `DROP TABLE ${o.def.qname};`,
+  drop: (o) => `DROP ${o.def.relkind === 'f' ? 'FOREIGN ' : ''}TABLE ${o.def.qname};`,
   alter(before, after, ctx) {
     const b = before.def;
     const a = after.def;
@@ -156,7 +159,9 @@ export const tableEmitter: KindEmitter<'table'> = {
       sql.push(`ALTER TABLE ONLY ${a.qname} REPLICA IDENTITY ${how};`);
     }
     if (b.ofType !== a.ofType) sql.push(`ALTER TABLE ${a.qname} ${a.ofType ? `OF ${a.ofType}` : 'NOT OF'};`);
-    const structural = ['relkind', 'partitionKey', 'partitionOf', 'partitionBound', 'inherits', 'accessMethod'] as const;
+    const foreignOptions = optionChanges(b.foreignOptions, a.foreignOptions);
+    if (foreignOptions) sql.push(`ALTER FOREIGN TABLE ${a.qname}${foreignOptions};`);
+    const structural = ['relkind', 'partitionKey', 'partitionOf', 'partitionBound', 'inherits', 'accessMethod', 'server'] as const;
     if (structural.some((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]))) return dropThenCreate(this, before, after, ctx);
     return [step(after, sql.join('\n'), this.key(after, ctx))];
   },
@@ -182,6 +187,8 @@ export const columnEmitter: KindEmitter<'column'> = {
     }
     if (b.default !== a.default) sql.push(a.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${a.default};`);
     if (b.notNull !== a.notNull) sql.push(`${at} ${a.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    const fdwOptions = optionChanges(b.fdwOptions, a.fdwOptions);
+    if (fdwOptions) sql.push(`${at}${fdwOptions};`);
     const dropped = b.options.map((o) => o.split('=')[0]).filter((name) => !a.options.some((o) => o.split('=')[0] === name));
     if (dropped.length) sql.push(`ALTER TABLE ONLY ${a.table} ALTER COLUMN ${a.name} RESET (${dropped.join(', ')});`);
     sql.push(...columnSettings(a.table, a));
