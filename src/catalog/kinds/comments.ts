@@ -12,7 +12,9 @@ export const comments: KindIntrospector = {
   query: () => `
 WITH d AS (
   SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d
-  WHERE d.objoid >= 16384
+  -- initdb's schemas too: migrations do COMMENT ON SCHEMA public (built-in functions and types,
+  -- thousands of comments, are left out, as pg_dump leaves them)
+  WHERE (d.objoid >= 16384 OR d.classoid = ${cls('pg_namespace')})
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
 ), t AS (
   SELECT d.*, ${idOf('d.classoid', 'd.objoid', 'd.objsubid')} AS target_id, o.schema AS target_schema, o.type, o.identity,
@@ -48,12 +50,13 @@ WITH d AS (
 )
 SELECT 'comment on ' || t.target_id AS id, 'comment' AS kind, COALESCE(t.target_schema, '') AS schema, t.identity AS name,
   t.target_id AS parent, NULL AS owner,
-  pg_catalog.json_build_object('target', t.target, 'text', pg_catalog.quote_literal(t.description)) AS def, NULL AS covers
+  pg_catalog.json_build_object('target', t.target, 'text', pg_catalog.quote_literal(t.description)) AS def, NULL AS covers,
+  t.objoid < 16384 AS preinstalled
 FROM t
 WHERE t.target_schema IS NULL OR (${userSchema('t.target_schema')})
 UNION ALL
 SELECT 'comment on database', 'comment', '', '', NULL, NULL,
-  pg_catalog.json_build_object('target', 'DATABASE', 'text', pg_catalog.quote_literal(x.description)), NULL
+  pg_catalog.json_build_object('target', 'DATABASE', 'text', pg_catalog.quote_literal(x.description)), NULL, false
 FROM pg_catalog.pg_shdescription x
 WHERE x.classoid = ${cls('pg_database')} AND x.objoid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
 ORDER BY 1`,

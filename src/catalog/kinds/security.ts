@@ -40,9 +40,10 @@ ORDER BY n.nspname, c.relname, p.polname`,
 };
 
 /**
- * Explicit ACLs of relations, columns, schemas, routines, types, foreign-data wrappers and servers:
- * exactly the ones the completeness guard lists (an ACL differing from the object's initial
- * privileges), each covering its guard identity. Languages and large objects stay guarded.
+ * Explicit ACLs of relations, columns, schemas, routines, types, languages, foreign-data wrappers
+ * and servers, initdb's objects included: exactly the ones the completeness guard lists (an ACL
+ * differing from the object's initial privileges), each covering its guard identity. Large
+ * objects stay guarded.
  */
 export const privileges: KindIntrospector = {
   name: 'privileges',
@@ -77,6 +78,9 @@ WITH o AS (
   SELECT ${cls('pg_type')}, t.oid, 0, t.typacl, t.typowner, n.nspname, 'T', 'TYPE ' || pg_catalog.format_type(t.oid, NULL), NULL, NULLIF(t.typrelid, 0), t.typnamespace
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL
   UNION ALL
+  SELECT ${cls('pg_language')}, l.oid, 0, l.lanacl, l.lanowner, '', 'l', 'LANGUAGE ' || pg_catalog.quote_ident(l.lanname), NULL, NULL, 0::pg_catalog.oid
+  FROM pg_catalog.pg_language l WHERE l.lanacl IS NOT NULL
+  UNION ALL
   SELECT ${cls('pg_foreign_data_wrapper')}, w.oid, 0, w.fdwacl, w.fdwowner, '', 'F', 'FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(w.fdwname), NULL, NULL, 0::pg_catalog.oid
   FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwacl IS NOT NULL
   UNION ALL
@@ -86,7 +90,6 @@ WITH o AS (
   SELECT o.*, ip.initprivs, ${idOf('o.classid', 'o.objid', 'o.objsubid')} AS target_id
   FROM o LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = o.classid AND ip.objoid = o.objid AND ip.objsubid = o.objsubid
   WHERE ip.initprivs IS DISTINCT FROM o.acl
-    AND (o.objid >= 16384 OR ip.initprivs IS NOT NULL OR (o.classid = ${cls('pg_namespace')} AND o.objid = 'public'::pg_catalog.regnamespace))
 )
 SELECT CASE WHEN f.target = 'DATABASE' THEN 'privileges on the database' ELSE 'privileges on ' || f.target_id END AS id,
   'privileges' AS kind, f.schema, CASE WHEN f.target = 'DATABASE' THEN '' ELSE f.target_id END AS name,
@@ -98,7 +101,9 @@ SELECT CASE WHEN f.target = 'DATABASE' THEN 'privileges on the database' ELSE 'p
     'creation', ${creationDefaults},
     'extension', (SELECT ${idOf('e.refclassid', 'e.refobjid')} FROM pg_catalog.pg_depend e
       WHERE e.classid = f.classid AND e.objid = f.objid AND e.objsubid = 0 AND e.deptype = 'e')) AS def,
-  ARRAY[${privilegesIdentity('f.classid', 'f.objid', 'f.objsubid', 'f.acl')}] AS covers
+  ARRAY[${privilegesIdentity('f.classid', 'f.objid', 'f.objsubid', 'f.acl')}] AS covers,
+  -- an ACL initdb set without recording it (information_schema): as a fresh database has it
+  f.objid < 16384 AND f.initprivs IS NULL AND f.target <> 'DATABASE' AS preinstalled
 FROM f
 ORDER BY 1`,
 };
