@@ -213,6 +213,30 @@ export interface UserMappingDef {
   options: GenericOptions;
 }
 
+/** Members as written in CREATE OPERATOR CLASS / ALTER OPERATOR FAMILY ADD: `OPERATOR 1 s.<(s.t,s.t)`, `FUNCTION 1 (s.t, s.t) s.f(s.t,s.t)`. */
+type OpMembers = string[];
+
+export interface OperatorFamilyDef {
+  /** `schema.name`, quoted. */
+  name: string;
+  /** Index access method (`btree`, `gist`, ...). */
+  method: string;
+  /** Loose members (ALTER OPERATOR FAMILY ... ADD), not those of its classes. */
+  members: OpMembers;
+}
+
+export interface OperatorClassDef {
+  name: string;
+  method: string;
+  /** The indexed type (format_type). */
+  type: string;
+  default: boolean;
+  /** `schema.name` of its family. */
+  family: string;
+  storage: string | null;
+  members: OpMembers;
+}
+
 export interface ExtraKindDefs {
   policy: PolicyDef;
   privileges: PrivilegesDef;
@@ -232,4 +256,6 @@ export interface ExtraKindDefs {
   foreignDataWrapper: ForeignDataWrapperDef;
   server: ServerDef;
   userMapping: UserMappingDef;
+  operatorFamily: OperatorFamilyDef;
+  operatorClass: OperatorClassDef;
 }

@@ -11,7 +11,7 @@ import { rules, statistics } from './kinds/relation-extras.js';
 import { defaultAcls, policies, privileges } from './kinds/security.js';
 import { collations, tsConfigs, tsDictionaries } from './kinds/text.js';
 import { casts } from './kinds/casts.js';
-import { operators } from './kinds/operators.js';
+import { operatorClasses, operatorFamilies, operators } from './kinds/operators.js';
 import { foreignDataWrappers, servers, userMappings } from './kinds/foreign.js';
 
 /**
@@ -61,4 +61,6 @@ export const introspectors: readonly KindIntrospector[] = [
   foreignDataWrappers,
   servers,
   userMappings,
+  operatorFamilies,
+  operatorClasses,
 ];

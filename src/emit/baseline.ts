@@ -98,7 +98,7 @@ function sectionHeading(s: Step): string {
   return s.key[1] === groupRank.schema ? '-- Cluster-wide: roles' : '-- Database-wide: objects outside any schema';
 }
 
-const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'userMapping', 'server', 'foreignDataWrapper', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];
+const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'userMapping', 'server', 'foreignDataWrapper', 'operatorClass', 'operatorFamily', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];
 
 /** Dependents before what they depend on, by kind, then by id descending; parts go with their parent. */
 function dropStatements(removed: AnyObject[]): string[] {

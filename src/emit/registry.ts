@@ -4,7 +4,7 @@ import { columnEmitter, constraintEmitter, indexEmitter, tableEmitter, triggerEm
 import { compositeEmitter, domainEmitter, enumEmitter, rangeEmitter, sequenceEmitter } from './kinds/types.js';
 import type { KindEmitter } from './step.js';
 import { databaseSettingsEmitter, roleEmitter } from './kinds/cluster.js';
-import { aggregateEmitter, castEmitter, collationEmitter, operatorEmitter, eventTriggerEmitter, publicationEmitter, ruleEmitter, statisticsEmitter, tsConfigEmitter, tsDictionaryEmitter } from './kinds/objects.js';
+import { aggregateEmitter, castEmitter, collationEmitter, operatorClassEmitter, operatorEmitter, operatorFamilyEmitter, eventTriggerEmitter, publicationEmitter, ruleEmitter, statisticsEmitter, tsConfigEmitter, tsDictionaryEmitter } from './kinds/objects.js';
 import { defaultAclEmitter, policyEmitter, privilegesEmitter } from './kinds/security.js';
 import { foreignDataWrapperEmitter, serverEmitter, userMappingEmitter } from './kinds/foreign.js';
 
@@ -43,6 +43,8 @@ export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
   foreignDataWrapper: foreignDataWrapperEmitter,
   server: serverEmitter,
   userMapping: userMappingEmitter,
+  operatorFamily: operatorFamilyEmitter,
+  operatorClass: operatorClassEmitter,
 };
 
 export function emitterFor<K extends ObjectKind>(kind: K): KindEmitter<K> {

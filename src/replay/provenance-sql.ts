@@ -53,7 +53,7 @@ const relationName = (oid: string) => `(SELECT ${qualified('q.relnamespace', 'q.
 /** Catalogs whose rows are whole objects: without the log, a drop shows as a smaller count of user rows. */
 const counted = [
   'pg_class', 'pg_constraint', 'pg_proc', 'pg_type', 'pg_trigger', 'pg_policy', 'pg_rewrite', 'pg_namespace', 'pg_extension', 'pg_event_trigger',
-  'pg_publication', 'pg_default_acl', 'pg_foreign_data_wrapper', 'pg_foreign_server', 'pg_user_mapping',
+  'pg_publication', 'pg_default_acl', 'pg_foreign_data_wrapper', 'pg_foreign_server', 'pg_user_mapping', 'pg_opfamily', 'pg_opclass', 'pg_operator',
 ];
 const userRow = (catalog: string, alias: string) =>
   catalog === 'pg_namespace' ? `(${alias}.oid >= 16384 OR ${alias}.nspname = 'public')` : `${alias}.oid >= 16384`;
@@ -173,6 +173,20 @@ WHERE ${isCandidate('pg_namespace', 'n.oid')} AND n.nspname !~ '^pg_(toast_)?tem
   wholeRows('pg_extension', 'e', '', { type: `'extension'`, identity: qi('e.extname') }),
   wholeRows('pg_event_trigger', 'v', '', { type: `'event trigger'`, identity: qi('v.evtname') }),
   wholeRows('pg_publication', 'b', '', { type: `'publication'`, identity: qi('b.pubname') }),
+  wholeRows('pg_operator', 'op', 'op.oprcode <> 0', {
+    type: `'operator'`,
+    identity: `${qi('(SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE n.oid = op.oprnamespace)')} || '.' || op.oprname || '('
+      || CASE WHEN op.oprleft = 0 THEN 'NONE' ELSE ${argumentType('op.oprleft')} END || ','
+      || CASE WHEN op.oprright = 0 THEN 'NONE' ELSE ${argumentType('op.oprright')} END || ')'`,
+  }),
+  wholeRows('pg_opfamily', 'of', '', {
+    type: `'operator family'`,
+    identity: `${qualified('of.opfnamespace', 'of.opfname')} || ' USING ' || (SELECT ${qi('am.amname')} FROM pg_catalog.pg_am am WHERE am.oid = of.opfmethod)`,
+  }),
+  wholeRows('pg_opclass', 'oc', '', {
+    type: `'operator class'`,
+    identity: `${qualified('oc.opcnamespace', 'oc.opcname')} || ' USING ' || (SELECT ${qi('am.amname')} FROM pg_catalog.pg_am am WHERE am.oid = oc.opcmethod)`,
+  }),
   wholeRows('pg_foreign_data_wrapper', 'fw', '', { type: `'foreign-data wrapper'`, identity: qi('fw.fdwname') }),
   wholeRows('pg_foreign_server', 'fs', '', { type: `'server'`, identity: qi('fs.srvname') }),
   // a mapping belongs to its server; pg_identify_object names both unquoted

@@ -223,3 +223,34 @@ export const operatorEmitter: KindEmitter<'operator'> = {
   },
   drop: (o) => `DROP OPERATOR ${operatorSignature(o.def)};`,
 };
+
+const opFamilySignature = (d: { name: string; method: string }) => `${d.name} USING ${d.method}`;
+
+export const operatorFamilyEmitter: KindEmitter<'operatorFamily'> = {
+  key: (o) => topKey(o, groupRank.function),
+  create(o, ctx) {
+    const d = o.def;
+    const add = d.members.length ? `\nALTER OPERATOR FAMILY ${opFamilySignature(d)} ADD\n    ${d.members.join(',\n    ')};` : '';
+    return [step(o, `CREATE OPERATOR FAMILY ${opFamilySignature(d)};${add}${ownerSql(o, 'OPERATOR FAMILY', opFamilySignature(d), ctx)}`, this.key(o, ctx))];
+  },
+  drop: (o) => `DROP OPERATOR FAMILY ${opFamilySignature(o.def)};`,
+  // Loose members the migrations added are added; anything else rebuilds the family.
+  alter(before, after, ctx) {
+    const added = after.def.members.filter((m) => !before.def.members.includes(m));
+    if (before.def.members.some((m) => !after.def.members.includes(m))) return dropThenCreate(this, before, after, ctx);
+    const sql = added.length ? `ALTER OPERATOR FAMILY ${opFamilySignature(after.def)} ADD\n    ${added.join(',\n    ')};` : '';
+    return [step(after, sql + ownerSql(after, 'OPERATOR FAMILY', opFamilySignature(after.def), ctx), this.key(after, ctx))];
+  },
+};
+
+/** Always names its family: the baseline creates families first, including those CREATE OPERATOR CLASS made implicitly. */
+export const operatorClassEmitter: KindEmitter<'operatorClass'> = {
+  key: (o) => topKey(o, groupRank.function),
+  create(o, ctx) {
+    const d = o.def;
+    const items = [...d.members, ...(d.storage ? [`STORAGE ${d.storage}`] : [])];
+    const sql = `CREATE OPERATOR CLASS ${d.name}${d.default ? ' DEFAULT' : ''} FOR TYPE ${d.type} USING ${d.method} FAMILY ${d.family} AS\n    ${items.join(',\n    ')};`;
+    return [step(o, sql + ownerSql(o, 'OPERATOR CLASS', opFamilySignature(d), ctx), this.key(o, ctx))];
+  },
+  drop: (o) => `DROP OPERATOR CLASS ${opFamilySignature(o.def)};`,
+};
