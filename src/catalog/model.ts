@@ -163,6 +163,8 @@ export interface ViewDef {
   reloptions: string[];
   accessMethod: string | null;
   populated: boolean;
+  /** Column defaults of an updatable view (ALTER VIEW ... SET DEFAULT), in column order. */
+  defaults: { column: string; expression: string }[];
 }
 
 export interface FunctionDef {

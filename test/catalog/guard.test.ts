@@ -24,7 +24,7 @@ describe('completeness guard', () => {
     return db.connect();
   }
 
-  it('names uncovered objects (a view column default, a subscription) and fails with exit code 2', async () => {
+  it('names uncovered objects (a large object, a subscription) and fails with exit code 2', async () => {
     const client = await fresh();
     try {
       const before = await snapshot(client);
@@ -38,15 +38,16 @@ describe('completeness guard', () => {
         CREATE OPERATOR CLASS money2_ops FOR TYPE money2 USING btree AS FUNCTION 1 money2_cmp(money2, money2);
         CREATE TABLE fine (id int);
         CREATE VIEW fine_view AS SELECT id FROM fine;
-        ALTER VIEW fine_view ALTER COLUMN id SET DEFAULT 1;`);
+        ALTER VIEW fine_view ALTER COLUMN id SET DEFAULT 1;
+        SELECT pg_catalog.lo_create(424243);`);
       // no publisher needed without a connection; subscriptions live in pg_subscription, beside the database's own catalogs
       await client.query(`CREATE SUBSCRIPTION guard_sub CONNECTION 'dbname=nowhere' PUBLICATION p WITH (connect = false)`);
       const error = await introspect(client, { before }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UncoveredObjectsError);
       const uncovered = error as UncoveredObjectsError;
       expect(uncovered.exitCode).toBe(ExitCode.usage);
-      // the cast, the operator and the operator class and family are modelled
-      expect(uncovered.objects).toEqual(['default value for public.fine_view.id', 'subscription guard_sub']);
+      // the cast, the operator, the operator class and family and the view's column default are modelled
+      expect(uncovered.objects).toEqual(['large object 424243', 'subscription guard_sub']);
       expect(uncovered.details.join('\n')).toContain('subscription guard_sub');
     } finally {
       // a database with a subscription cannot be dropped; without a slot it drops offline
@@ -76,11 +77,11 @@ describe('completeness guard', () => {
     try {
       await client.query(`CREATE SCHEMA s; CREATE TABLE s.t (id int);
         CREATE FOREIGN DATA WRAPPER dummy; CREATE SERVER remote FOREIGN DATA WRAPPER dummy; CREATE OPERATOR FAMILY s.fam USING btree;
-        CREATE VIEW s.v AS SELECT 1 AS x; ALTER VIEW s.v ALTER COLUMN x SET DEFAULT 2;`);
+        SELECT pg_catalog.lo_create(424242);`);
       const error = (await introspect(client).catch((e: unknown) => e)) as UncoveredObjectsError;
       expect(error).toBeInstanceOf(UncoveredObjectsError);
-      // the wrapper, the server and the operator family are modelled; a view column's default is not
-      expect(error.objects).toEqual(['default value for s.v.x']);
+      // the wrapper, the server and the operator family are modelled; a large object is not
+      expect(error.objects).toEqual(['large object 424242']);
     } finally {
       await client.end();
     }

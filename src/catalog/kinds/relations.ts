@@ -208,8 +208,11 @@ export const views: KindIntrospector = {
     'definition', pg_catalog.rtrim(pg_catalog.pg_get_viewdef(c.oid), ';'),
     'reloptions', ${relationOptions('c')},
     'accessMethod', (SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'),
-    'populated', c.relkind = 'm' AND c.relispopulated) AS def,
-  NULL AS covers
+    'populated', c.relkind = 'm' AND c.relispopulated,
+    -- ALTER VIEW ... SET DEFAULT, for inserts through an updatable view
+    'defaults', COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object('column', pg_catalog.quote_ident(a.attname), 'expression', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) ORDER BY a.attnum)
+      FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = c.oid), '[]')) AS def,
+  ARRAY(SELECT ${idOf(cls('pg_attrdef'), 'ad.oid')} FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = c.oid) AS covers
 ${relFrom}
 WHERE c.relkind IN ('v', 'm') AND ${relWhere}
 ORDER BY n.nspname, c.relname`,

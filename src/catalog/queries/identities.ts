@@ -9,6 +9,12 @@ import { address, byColumn, cls, idOf, modelledConstraint, modelledIndex, modell
 const extensionFamily = (family: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_opfamily')} AND e.objid = ${family} AND e.deptype = 'e')`;
 
+/**
+ * A large object's rows live in pg_largeobject_metadata, but its address names pg_largeobject (as
+ * pg_depend and pg_identify_object have it; the metadata catalog's OID makes the latter fail).
+ */
+const addressClass = (catalog: string) => cls(catalog === 'pg_largeobject_metadata' ? 'pg_largeobject' : catalog);
+
 const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_namespace', where: `nspname !~ '^pg_(toast_)?temp_' AND nspname <> 'pg_toast'` },
   { catalog: 'pg_class', where: `relnamespace <> 'pg_toast'::pg_catalog.regnamespace AND relpersistence <> 't'
@@ -59,7 +65,7 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
 export function identitiesQuery(v: number): string {
   const parts = catalogs(v).map(
     ({ catalog, where }) =>
-      `SELECT ${cls(catalog)} AS classid, o.oid AS objid FROM pg_catalog.${catalog} o WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
+      `SELECT ${addressClass(catalog)} AS classid, o.oid AS objid FROM pg_catalog.${catalog} o WHERE o.oid >= 16384${where ? ` AND ${where}` : ''}`,
   );
   return byColumn(['a'], `
 WITH o AS (${parts.join('\n  UNION ALL ')})
@@ -89,7 +95,7 @@ const aclCatalogs: { catalog: string; acl: string; sub?: string; from?: string; 
 export function privilegesQuery(): string {
   const parts = aclCatalogs.map(({ catalog, acl, sub, from, where }) => {
     const column = `${sub ? 'a' : 'o'}.${acl}`;
-    return `SELECT ${cls(catalog)} AS classid, o.oid AS objid, ${sub ?? '0'}::int AS objsubid, ${column} AS acl
+    return `SELECT ${addressClass(catalog)} AS classid, o.oid AS objid, ${sub ?? '0'}::int AS objsubid, ${column} AS acl
     FROM pg_catalog.${catalog} o ${from ?? ''}
     WHERE ${column} IS NOT NULL${where ? ` AND ${where}` : ''}`;
   });

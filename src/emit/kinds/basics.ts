@@ -1,4 +1,4 @@
-import type { ModelObject } from '../../catalog/model.js';
+import type { ModelObject, ViewDef } from '../../catalog/model.js';
 import { groupRank, ownerSql, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
 import { inCurrentDatabase, THIS_DATABASE } from './cluster.js';
 
@@ -37,6 +37,9 @@ export const functionEmitter: KindEmitter<'function'> = {
   },
 };
 
+const viewDefaults = (qname: string, defaults: ViewDef['defaults']) =>
+  defaults.map((d) => `\nALTER VIEW ${qname} ALTER COLUMN ${d.column} SET DEFAULT ${d.expression};`).join('');
+
 export const viewEmitter: KindEmitter<'view'> = {
   key: (o) => topKey(o, groupRank.view),
   create(o, ctx) {
@@ -45,7 +48,7 @@ export const viewEmitter: KindEmitter<'view'> = {
     const options = d.reloptions.length ? ` WITH (${d.reloptions.join(', ')})` : '';
     const what = d.materialized ? 'MATERIALIZED VIEW' : 'VIEW';
     const steps: Step[] = [
-      step(o, `CREATE ${what} ${d.qname}${using}${options} AS\n${d.definition}${d.materialized ? '\n  WITH NO DATA' : ''};${ownerSql(o, what, d.qname, ctx)}`, this.key(o, ctx)),
+      step(o, `CREATE ${what} ${d.qname}${using}${options} AS\n${d.definition}${d.materialized ? '\n  WITH NO DATA' : ''};${viewDefaults(d.qname, d.defaults)}${ownerSql(o, what, d.qname, ctx)}`, this.key(o, ctx)),
     ];
     // Populated after the data section, from the rows it loaded.
     if (d.populated) {
@@ -57,7 +60,11 @@ export const viewEmitter: KindEmitter<'view'> = {
   alter(before, after, ctx) {
     if (before.def.materialized || after.def.materialized) return dropThenCreate(this, before, after, ctx);
     const options = after.def.reloptions.length ? ` WITH (${after.def.reloptions.join(', ')})` : '';
-    return [step(after, `CREATE OR REPLACE VIEW ${after.def.qname}${options} AS\n${after.def.definition};`, this.key(after, ctx))];
+    // CREATE OR REPLACE keeps the columns' defaults: drop those gone, set the others
+    const kept = new Set(after.def.defaults.map((d) => d.column));
+    const dropped = before.def.defaults.filter((d) => !kept.has(d.column)).map((d) => `\nALTER VIEW ${after.def.qname} ALTER COLUMN ${d.column} DROP DEFAULT;`);
+    const sql = `CREATE OR REPLACE VIEW ${after.def.qname}${options} AS\n${after.def.definition};${dropped.join('')}${viewDefaults(after.def.qname, after.def.defaults)}`;
+    return [step(after, sql, this.key(after, ctx))];
   },
 };
 
