@@ -83,6 +83,11 @@ function isImplied(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
   return !c.def.local && !partition;
 }
 
+const parentAttach = (table: string, ctx: EmitContext) => {
+  const parent = partitionTree(ctx).parent.get(table);
+  return parent ? [`attach ${parent}`] : [];
+};
+
 export const tableEmitter: KindEmitter<'table'> = {
   key: (o) => topKey(o, groupRank.table),
   create(o, ctx) {
@@ -92,7 +97,10 @@ export const tableEmitter: KindEmitter<'table'> = {
       .filter((c) => partition || c.def.local)
       .sort((a, b) => a.def.position - b.def.position);
     const inline = children(ctx, o.id, 'constraint').filter((c) => declaredInline(c, ctx));
-    const columnElements = d.ofType ? cols.flatMap((c) => typedColumnSql(c.def) ?? []) : cols.map((c) => columnSql(c.def));
+    // A partition takes its parent's identity when attached (Postgres 17 shows it on the partition's
+    // column too), and may not have one of its own.
+    const own = (c: ColumnDef): ColumnDef => (partition && c.identity ? { ...c, identity: null, identitySequence: null } : c);
+    const columnElements = d.ofType ? cols.flatMap((c) => typedColumnSql(c.def) ?? []) : cols.map((c) => columnSql(own(c.def)));
     const elements = [...columnElements, ...inline.map((c) => `CONSTRAINT ${c.def.name} ${c.def.definition}`)];
     let tail = '';
     if (d.inherits.length) tail += ` INHERITS (${d.inherits.join(', ')})`;
@@ -119,14 +127,15 @@ export const tableEmitter: KindEmitter<'table'> = {
     if (d.partitionOf) {
       // Created standalone, then attached: ATTACH adopts the partition's matching indexes and
       // constraints (keeping their names) instead of creating new ones.
-      const adopted = [
-        ...children(ctx, o.id, 'index').filter((i) => i.def.parentIndex).map((i) => i.id),
-        ...inline.filter((c) => c.def.parent).map((c) => c.id),
-      ];
+      // (The parent's plain indexes are made after its partitions are attached, then attached
+      // to by ALTER INDEX: see indexEmitter.)
+      const adopted = inline.filter((c) => c.def.parent).map((c) => c.id);
       steps.push({
         id: `attach ${o.id}`,
         sql: `ALTER TABLE ${d.partitionOf} ATTACH PARTITION ${d.qname} ${d.partitionBound};`,
-        deps: [o.id, ...o.deps, ...adopted],
+        // Top down, as PARTITION OF builds them: a partition attached to a table that is attached
+        // later does not get the identity the top table gives (Postgres 17).
+        deps: [o.id, ...o.deps, ...adopted, ...parentAttach(o.id, ctx)],
         key: [o.schema, groupRank.table, o.id, subRank.attach, ''],
         section: 'schema',
       });
@@ -233,6 +242,30 @@ function partitionIndexes(ctx: EmitContext): Map<string, string[]> {
   return byParent;
 }
 
+/** Partitions by their parent table's id, and each partition's parent id. */
+interface PartitionTree {
+  children: Map<string, string[]>;
+  parent: Map<string, string>;
+}
+const partitionTreeCache = new WeakMap<EmitContext, PartitionTree>();
+function partitionTree(ctx: EmitContext): PartitionTree {
+  let tree = partitionTreeCache.get(ctx);
+  if (!tree) {
+    tree = { children: new Map(), parent: new Map() };
+    const idByName = new Map<string, string>();
+    for (const t of ctx.objects.values()) if (t.kind === 'table') idByName.set(t.def.qname, t.id);
+    for (const t of ctx.objects.values()) {
+      if (t.kind !== 'table' || t.def.partitionOf === null) continue;
+      const parent = idByName.get(t.def.partitionOf);
+      if (!parent) continue;
+      tree.children.set(parent, [...(tree.children.get(parent) ?? []), t.id]);
+      tree.parent.set(t.id, parent);
+    }
+    partitionTreeCache.set(ctx, tree);
+  }
+  return tree;
+}
+
 export const indexEmitter: KindEmitter<'index'> = {
   key: (o, ctx) => subKey(o, subRank.index, ctx),
   create(o, ctx) {
@@ -242,7 +275,11 @@ export const indexEmitter: KindEmitter<'index'> = {
     for (const s of d.statistics) sql.push(`ALTER INDEX ${d.qname} ALTER COLUMN ${s.column} SET STATISTICS ${s.target};`);
     // A partitioned index is created after its partitions' indexes, so it adopts them.
     const partitions = partitionIndexes(ctx).get(o.id) ?? [];
-    const steps: Step[] = [{ ...step(o, sql.join('\n'), this.key(o, ctx)), deps: [...o.deps, ...partitions] }];
+    // After its table's partitions are attached: attaching one to a table that has a partitioned
+    // index creates a matching index on it, which the replay may not have had (`CREATE INDEX ...
+    // ON ONLY`); pg_dump attaches first too.
+    const attaches = o.parent ? (partitionTree(ctx).children.get(o.parent) ?? []).map((t) => `attach ${t}`) : [];
+    const steps: Step[] = [{ ...step(o, sql.join('\n'), this.key(o, ctx)), deps: [...o.deps, ...partitions, ...attaches] }];
     if (d.parentIndex) {
       steps.push({
         id: `attach ${o.id}`,
