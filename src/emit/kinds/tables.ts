@@ -66,6 +66,30 @@ function inheritedColumnFixes(table: ModelObject<'table'>, ctx: EmitContext): st
   return sql;
 }
 
+/**
+ * Whether a child is better created without INHERITS, then joined to its parents with ALTER TABLE
+ * ... INHERIT: when INHERITS would put its columns in another order (it puts the parents' columns
+ * first; a table that inherited later has its own order), and everything it inherits is also its
+ * own (ALTER TABLE ... INHERIT marks such columns and constraints inherited, as the history did).
+ */
+function inheritsLater(table: ModelObject<'table'>, ctx: EmitContext): boolean {
+  if (table.def.inherits.length === 0 || table.def.partitionOf !== null) return false;
+  const columns = children(ctx, table.id, 'column').sort((a, b) => a.def.position - b.def.position);
+  const constraints = children(ctx, table.id, 'constraint');
+  if (columns.some((c) => !c.def.local) || constraints.some((c) => !c.def.local)) return false;
+  const order: string[] = [];
+  for (const parent of table.def.inherits) {
+    const parentTable = ctx.objects.get(tableIds(ctx).get(parent) ?? '');
+    // a parent that is not emitted (made before the migrations): its columns are not known here
+    if (!parentTable) return false;
+    for (const c of children(ctx, parentTable.id, 'column').sort((a, b) => a.def.position - b.def.position)) {
+      if (!order.includes(c.def.name)) order.push(c.def.name);
+    }
+  }
+  for (const c of columns) if (!order.includes(c.def.name)) order.push(c.def.name);
+  return order.some((name, k) => columns[k]?.def.name !== name);
+}
+
 /** Whether CREATE TABLE declares this constraint (FKs are placed by the sort, then maybe inlined). */
 function declaredInline(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
   if (!c.parent || !ctx.created.has(c.parent) || !c.def.validated || c.def.type === 'f') return false;
@@ -102,13 +126,17 @@ export const tableEmitter: KindEmitter<'table'> = {
     const own = (c: ColumnDef): ColumnDef => (partition && c.identity ? { ...c, identity: null, identitySequence: null } : c);
     const columnElements = d.ofType ? cols.flatMap((c) => typedColumnSql(c.def) ?? []) : cols.map((c) => columnSql(own(c.def)));
     const elements = [...columnElements, ...inline.map((c) => `CONSTRAINT ${c.def.name} ${c.def.definition}`)];
+    const later = inheritsLater(o, ctx);
     let tail = '';
-    if (d.inherits.length) tail += ` INHERITS (${d.inherits.join(', ')})`;
+    if (d.inherits.length && !later) tail += ` INHERITS (${d.inherits.join(', ')})`;
     if (d.partitionKey) tail += ` PARTITION BY ${d.partitionKey}`;
     if (d.accessMethod) tail += ` USING ${d.accessMethod}`;
     if (d.reloptions.length) tail += ` WITH (${d.reloptions.join(', ')})`;
     if (d.server) tail += ` SERVER ${d.server}${optionsClause(d.foreignOptions)}`;
-    const after: string[] = [...cols.flatMap((c) => columnSettings(d.qname, c.def)), ...inheritedColumnFixes(o, ctx)];
+    const after: string[] = [
+      ...cols.flatMap((c) => columnSettings(d.qname, c.def)),
+      ...(later ? d.inherits.map((p) => `ALTER TABLE ONLY ${d.qname} INHERIT ${p};`) : inheritedColumnFixes(o, ctx)),
+    ];
     // a foreign table has no replica identity (stored as NOTHING) and takes no ALTER of it
     if ((d.replicaIdentity === 'f' || d.replicaIdentity === 'n') && d.relkind !== 'f') {
       after.push(`ALTER TABLE ONLY ${d.qname} REPLICA IDENTITY ${d.replicaIdentity === 'f' ? 'FULL' : 'NOTHING'};`);
@@ -242,6 +270,18 @@ function partitionIndexes(ctx: EmitContext): Map<string, string[]> {
   return byParent;
 }
 
+/** Emitted tables' ids by their qualified name (how partitions and children name their parents). */
+const tableIdCache = new WeakMap<EmitContext, Map<string, string>>();
+function tableIds(ctx: EmitContext): Map<string, string> {
+  let ids = tableIdCache.get(ctx);
+  if (!ids) {
+    ids = new Map();
+    for (const t of ctx.objects.values()) if (t.kind === 'table') ids.set(t.def.qname, t.id);
+    tableIdCache.set(ctx, ids);
+  }
+  return ids;
+}
+
 /** Partitions by their parent table's id, and each partition's parent id. */
 interface PartitionTree {
   children: Map<string, string[]>;
@@ -252,11 +292,9 @@ function partitionTree(ctx: EmitContext): PartitionTree {
   let tree = partitionTreeCache.get(ctx);
   if (!tree) {
     tree = { children: new Map(), parent: new Map() };
-    const idByName = new Map<string, string>();
-    for (const t of ctx.objects.values()) if (t.kind === 'table') idByName.set(t.def.qname, t.id);
     for (const t of ctx.objects.values()) {
       if (t.kind !== 'table' || t.def.partitionOf === null) continue;
-      const parent = idByName.get(t.def.partitionOf);
+      const parent = tableIds(ctx).get(t.def.partitionOf);
       if (!parent) continue;
       tree.children.set(parent, [...(tree.children.get(parent) ?? []), t.id]);
       tree.parent.set(t.id, parent);
