@@ -51,7 +51,12 @@ export async function readTableData(client: pg.Client, tables: Table[], objects:
   const result: TableData[] = [];
   for (const t of wanted) {
     const cols = (columnsOf.get(t.id) ?? []).filter((c) => !c.generated).sort((a, b) => a.position - b.position);
-    if (cols.length === 0) continue;
+    if (cols.length === 0) {
+      // no column to write (none at all, or only generated ones): its rows are a count, each `()`
+      const { rows } = await client.query<{ n: string }>(`SELECT pg_catalog.count(*) AS n FROM ONLY ${t.def.qname}`);
+      result.push({ table: t.id, qname: t.def.qname, columns: [], overridingSystemValue: false, replace: replace.has(t.id), rows: Array<string>(Number(rows[0]!.n)).fill('()') });
+      continue;
+    }
     const literals = cols.map((c) => `pg_catalog.quote_nullable(${c.name}::text)`);
     const order = orderOf.get(t.def.qname) ?? literals.map((l) => `${l} COLLATE "C"`).join(', ');
     const { rows } = await client.query<{ r: string }>(

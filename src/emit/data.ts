@@ -12,6 +12,11 @@ export function dataSection(tables: TableData[], sequences: SequenceState[]): st
   const out: string[] = ['-- Reference data (session_replication_role = replica: no triggers or FK checks fire while loading)', 'SET session_replication_role = replica;'];
   for (const t of tables) {
     if (t.replace) out.push(`DELETE FROM ONLY ${t.qname};`);
+    // rows without a column to write: as many as there were, each taking its defaults
+    if (t.columns.length === 0) {
+      if (t.rows.length) out.push(`INSERT INTO ${t.qname} SELECT FROM pg_catalog.generate_series(1, ${t.rows.length});`);
+      continue;
+    }
     const head = `INSERT INTO ${t.qname} (${t.columns.join(', ')})${t.overridingSystemValue ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES`;
     for (let i = 0; i < t.rows.length; i += ROWS_PER_INSERT) {
       const chunk = t.rows.slice(i, i + ROWS_PER_INSERT);
