@@ -35,24 +35,30 @@ const familyName = (oid: string) => `(SELECT pg_catalog.quote_ident(fn.nspname) 
       FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.opfnamespace WHERE f.oid = ${oid})`;
 
 /**
- * The operators and support functions of a class or family, as CREATE OPERATOR CLASS and ALTER
- * OPERATOR FAMILY ... ADD write them (`OPERATOR 1 s.<(s.t,s.t)`, `FUNCTION 1 (s.t, s.t) s.f(s.t,s.t)`),
- * in a fixed order; `deptype` picks a class's own members ('i') or a family's loose ones ('a').
+ * The operators and support functions of a class or family as rows (`c`, `o`: the member's
+ * address; `sql`: as CREATE OPERATOR CLASS and ALTER OPERATOR FAMILY ... ADD write it,
+ * `OPERATOR 1 s.<(s.t,s.t)`, `FUNCTION 1 (s.t, s.t) s.f(s.t,s.t)`; `k`, `n`, `l`, `r`: their
+ * order); `deptype` picks a class's own members ('i') or a family's loose ones ('a').
  */
-const members = (family: string, owner: string, ownerClass: string, deptype: string) => `COALESCE((SELECT pg_catalog.json_agg(m.sql ORDER BY m.k, m.n, m.l, m.r) FROM (
-      SELECT 0 AS k, a.amopstrategy AS n, pg_catalog.format_type(a.amoplefttype, NULL) AS l, pg_catalog.format_type(a.amoprighttype, NULL) AS r,
+const memberRows = (family: string, owner: string, ownerClass: string, deptype: string) => `
+      SELECT ${cls('pg_amop')} AS c, a.oid AS o, 0 AS k, a.amopstrategy AS n,
+        pg_catalog.format_type(a.amoplefttype, NULL) AS l, pg_catalog.format_type(a.amoprighttype, NULL) AS r,
         'OPERATOR ' || a.amopstrategy || ' ' || a.amopopr::pg_catalog.regoperator::text
           || CASE WHEN a.amoppurpose = 'o' THEN ' FOR ORDER BY ' || ${familyName('a.amopsortfamily')} ELSE '' END AS sql
       FROM pg_catalog.pg_amop a JOIN pg_catalog.pg_depend d ON d.classid = ${cls('pg_amop')} AND d.objid = a.oid
         AND d.refclassid = ${ownerClass} AND d.refobjid = ${owner} AND d.deptype = '${deptype}'
       WHERE a.amopfamily = ${family}
       UNION ALL
-      SELECT 1, p.amprocnum, pg_catalog.format_type(p.amproclefttype, NULL), pg_catalog.format_type(p.amprocrighttype, NULL),
+      SELECT ${cls('pg_amproc')}, p.oid, 1, p.amprocnum, pg_catalog.format_type(p.amproclefttype, NULL), pg_catalog.format_type(p.amprocrighttype, NULL),
         'FUNCTION ' || p.amprocnum || ' (' || pg_catalog.format_type(p.amproclefttype, NULL) || ', ' || pg_catalog.format_type(p.amprocrighttype, NULL) || ') '
           || p.amproc::pg_catalog.regprocedure::text
       FROM pg_catalog.pg_amproc p JOIN pg_catalog.pg_depend d ON d.classid = ${cls('pg_amproc')} AND d.objid = p.oid
         AND d.refclassid = ${ownerClass} AND d.refobjid = ${owner} AND d.deptype = '${deptype}'
-      WHERE p.amprocfamily = ${family}) m), '[]')`;
+      WHERE p.amprocfamily = ${family}`;
+
+/** The members' SQL, a json array in a fixed order. */
+const members = (...args: Parameters<typeof memberRows>) =>
+  `COALESCE((SELECT pg_catalog.json_agg(m.sql ORDER BY m.k, m.n, m.l, m.r) FROM (${memberRows(...args)}) m), '[]')`;
 
 /**
  * Operator families made with CREATE OPERATOR FAMILY, or by CREATE OPERATOR CLASS without FAMILY
@@ -66,10 +72,7 @@ SELECT ${selfId(cls('pg_opfamily'), 'f.oid')}, 'operatorFamily' AS kind, n.nspna
   pg_catalog.json_build_object('name', pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(f.opfname),
     'method', (SELECT pg_catalog.quote_ident(am.amname) FROM pg_catalog.pg_am am WHERE am.oid = f.opfmethod),
     'members', ${members('f.oid', 'f.oid', cls('pg_opfamily'), 'a')}) AS def,
-  ARRAY(SELECT ${idOf(cls('pg_amop'), 'a.oid')} FROM pg_catalog.pg_amop a JOIN pg_catalog.pg_depend d ON d.classid = ${cls('pg_amop')} AND d.objid = a.oid
-      AND d.refclassid = ${cls('pg_opfamily')} AND d.refobjid = f.oid AND d.deptype = 'a' WHERE a.amopfamily = f.oid
-    UNION ALL SELECT ${idOf(cls('pg_amproc'), 'p.oid')} FROM pg_catalog.pg_amproc p JOIN pg_catalog.pg_depend d ON d.classid = ${cls('pg_amproc')} AND d.objid = p.oid
-      AND d.refclassid = ${cls('pg_opfamily')} AND d.refobjid = f.oid AND d.deptype = 'a' WHERE p.amprocfamily = f.oid) AS covers
+  ARRAY(SELECT ${idOf('m.c', 'm.o')} FROM (${memberRows('f.oid', 'f.oid', cls('pg_opfamily'), 'a')}) m) AS covers
 FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
 WHERE f.oid >= 16384 AND ${userSchema('n.nspname')} AND ${notExtensionMember('pg_opfamily', 'f.oid')}
 ORDER BY 1`,
