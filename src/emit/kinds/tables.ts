@@ -153,10 +153,10 @@ export const tableEmitter: KindEmitter<'table'> = {
     const deps = [...o.deps, ...cols.flatMap((c) => c.deps), ...inline.flatMap((c) => c.deps)];
     const steps: Step[] = [{ ...step(o, render([]), this.key(o, ctx)), deps, provides: provided, withElements: render }];
     if (d.partitionOf) {
-      // Created standalone, then attached: ATTACH adopts the partition's matching indexes and
-      // constraints (keeping their names) instead of creating new ones.
-      // (The parent's plain indexes are made after its partitions are attached, then attached
-      // to by ALTER INDEX: see indexEmitter.)
+      // Created standalone, then attached: ATTACH adopts the partition's matching constraints
+      // (keeping their names) instead of creating new ones. The parent's plain indexes are made
+      // after its partitions are attached, and the partitions' indexes joined to them by ALTER
+      // INDEX (see indexEmitter).
       const adopted = inline.filter((c) => c.def.parent).map((c) => c.id);
       steps.push({
         id: `attach ${o.id}`,
@@ -311,7 +311,8 @@ export const indexEmitter: KindEmitter<'index'> = {
     const sql = [`${d.definition};`];
     if (d.clustered) sql.push(`ALTER TABLE ${d.table} CLUSTER ON ${d.qname.replace(/^.*\./, '')};`);
     for (const s of d.statistics) sql.push(`ALTER INDEX ${d.qname} ALTER COLUMN ${s.column} SET STATISTICS ${s.target};`);
-    // A partitioned index is created after its partitions' indexes, so it adopts them.
+    // A partitioned index (ON ONLY) is created after its partitions' indexes, which ALTER INDEX
+    // ... ATTACH PARTITION then joins to it.
     const partitions = partitionIndexes(ctx).get(o.id) ?? [];
     // After its table's partitions are attached: attaching one to a table that has a partitioned
     // index creates a matching index on it, which the replay may not have had (`CREATE INDEX ...
