@@ -7,7 +7,13 @@ export function optionsClause(options: string[]): string {
   return options.length ? ` OPTIONS (${options.join(', ')})` : '';
 }
 
-const optionName = (option: string) => option.slice(0, option.lastIndexOf(" '"));
+/** The name of a `name 'value'` option: a quote_ident'ed identifier, plain or double-quoted. */
+function optionName(option: string): string {
+  if (!option.startsWith('"')) return option.slice(0, option.indexOf(' '));
+  let end = 1;
+  while (end < option.length && !(option[end] === '"' && option[end + 1] !== '"')) end += option[end] === '"' ? 2 : 1;
+  return option.slice(0, end + 1);
+}
 
 /**
  * The ALTER ... OPTIONS clause turning one option list into another (SET what changed, ADD what is
