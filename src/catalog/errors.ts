@@ -1,4 +1,5 @@
 import { ExitCode, PgsquashError } from '../errors.js';
+import { OTHER_DATABASE } from './queries/identities.js';
 
 /**
  * The migrations created objects the model cannot reproduce yet; emitting a baseline without
@@ -10,7 +11,14 @@ export class UncoveredObjectsError extends PgsquashError {
     super(
       `${objects.length} object${objects.length === 1 ? '' : 's'} created by the migrations cannot be reproduced by pgsquash yet`,
       ExitCode.usage,
-      [...objects.map((o) => `  ${o}`), 'Drop them in a migration, move them to a prelude, or report the object kind as an issue.'],
+      [
+        ...objects.map((o) => `  ${o}`),
+        ...(objects.some((o) => OTHER_DATABASE.test(o))
+          ? ['A migration changed a database by name, which is not the one the replay builds: write it against the current one,',
+             "  e.g. DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET ...', current_database()); END $$, which the baseline carries."]
+          : []),
+        'Drop them in a migration, move them to a prelude, or report the object kind as an issue.',
+      ],
     );
     this.objects = objects;
   }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { dataTables, movedSequences, readSequenceStates, readTableData, readTableDigests } from './data.js';
 import { UncoveredObjectsError } from './errors.js';
+import { OTHER_DATABASE } from './queries/identities.js';
 import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
 import { readCatalog } from './read-model.js';
 import { inCatalogSession, serverVersionNum } from './session.js';
@@ -40,8 +41,11 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
       covered.add(o.id);
       for (const c of o.covers) covered.add(c);
     }
-    // Without a before-snapshot, initdb's own objects (and the public schema's privileges) existed.
-    const existed = new Set(options.before?.identities ?? [...preinstalled, ...identities.filter((id) => id.startsWith('privileges on schema public: '))]);
+    // Without a before-snapshot, initdb's own objects (and the public schema's privileges, and
+    // whatever other databases of the cluster hold) existed.
+    const existed = new Set(
+      options.before?.identities ?? [...preinstalled, ...identities.filter((id) => id.startsWith('privileges on schema public: ') || OTHER_DATABASE.test(id))],
+    );
     const uncovered = identities.filter((id) => !covered.has(id) && !existed.has(id));
     if (uncovered.length > 0) throw new UncoveredObjectsError(uncovered);
 

@@ -23,6 +23,9 @@ export function scratchName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
+/** What `scratchName` appends, as a POSIX regex on a database name: pgsquash's own databases. */
+export const SCRATCH_SUFFIX = '_[0-9a-z]+_[0-9a-f]{8}$';
+
 export async function readServerVersion(config: pg.ClientConfig, secrets: readonly string[] = []): Promise<{ versionNum: number; version: string }> {
   const client = await openClient({ ...config, database: config.database ?? 'postgres' }, secrets);
   try {

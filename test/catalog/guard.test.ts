@@ -24,7 +24,7 @@ describe('completeness guard', () => {
     return db.connect();
   }
 
-  it('names uncovered objects (a large object, a subscription) and fails with exit code 2', async () => {
+  it('names uncovered objects (a large object, a subscription, another database changed by name) and fails with exit code 2', async () => {
     const client = await fresh();
     try {
       const before = await snapshot(client);
@@ -39,7 +39,9 @@ describe('completeness guard', () => {
         CREATE TABLE fine (id int);
         CREATE VIEW fine_view AS SELECT id FROM fine;
         ALTER VIEW fine_view ALTER COLUMN id SET DEFAULT 1;
-        SELECT pg_catalog.lo_create(424243);`);
+        SELECT pg_catalog.lo_create(424243);
+        ALTER DATABASE postgres SET statement_timeout = '5s';
+        COMMENT ON DATABASE postgres IS 'the platform''s';`);
       // no publisher needed without a connection; subscriptions live in pg_subscription, beside the database's own catalogs
       await client.query(`CREATE SUBSCRIPTION guard_sub CONNECTION 'dbname=nowhere' PUBLICATION p WITH (connect = false)`);
       const error = await introspect(client, { before }).catch((e: unknown) => e);
@@ -47,11 +49,19 @@ describe('completeness guard', () => {
       const uncovered = error as UncoveredObjectsError;
       expect(uncovered.exitCode).toBe(ExitCode.usage);
       // the cast, the operator, the operator class and family and the view's column default are modelled
-      expect(uncovered.objects).toEqual(['large object 424243', 'subscription guard_sub']);
+      expect(uncovered.objects).toEqual([
+        'large object 424243',
+        'subscription guard_sub',
+        "comment on database postgres: the platform's",
+        'settings of database postgres: statement_timeout=5s',
+      ]);
       expect(uncovered.details.join('\n')).toContain('subscription guard_sub');
+      // another database changed by name: the message says how to write it for the baseline
+      expect(uncovered.details.join('\n')).toContain('current_database()');
     } finally {
       // a database with a subscription cannot be dropped; without a slot it drops offline
       await client.query(`ALTER SUBSCRIPTION guard_sub SET (slot_name = NONE); DROP SUBSCRIPTION guard_sub`).catch(() => undefined);
+      await client.query(`ALTER DATABASE postgres RESET ALL; COMMENT ON DATABASE postgres IS NULL`);
       await client.end();
     }
   });

@@ -1,3 +1,4 @@
+import { SCRATCH_SUFFIX } from '../../engine/database.js';
 import { address, byColumn, cls, idOf, modelledConstraint, modelledIndex, modelledTable } from './common.js';
 
 /**
@@ -109,8 +110,27 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = 
 -- Security labels are not modelled either: named here, they stop the baseline instead of being lost.
 UNION ALL
 SELECT 'security label for ' || l.provider || ' on ' || ${idOf('l.classoid', 'l.objoid', 'l.objsubid')} FROM pg_catalog.pg_seclabel l WHERE l.objoid >= 16384
-  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = l.classoid AND e.objid = l.objoid AND e.deptype = 'e')`;
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = l.classoid AND e.objid = l.objoid AND e.deptype = 'e')
+-- Another database of the cluster changed by name (ALTER DATABASE postgres SET ..., GRANT ... ON
+-- DATABASE postgres, COMMENT ON DATABASE postgres): the replay's database has another name, so
+-- the change landed outside what is read. Named here, it stops the baseline instead of being lost.
+-- pgsquash's own databases (a replay's, a verification's) are left out.
+UNION ALL
+SELECT 'settings of database ' || pg_catalog.quote_ident(d.datname) || COALESCE(' for role ' || pg_catalog.quote_ident(r.rolname), '') || ': '
+    || pg_catalog.array_to_string(s.setconfig, ',')
+  FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
+  WHERE d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}'
+UNION ALL
+SELECT 'privileges on database ' || pg_catalog.quote_ident(d.datname) || ': ' || d.datacl::text
+  FROM pg_catalog.pg_database d WHERE d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}' AND d.datacl IS NOT NULL
+UNION ALL
+SELECT 'comment on database ' || pg_catalog.quote_ident(d.datname) || ': ' || x.description
+  FROM pg_catalog.pg_shdescription x JOIN pg_catalog.pg_database d ON d.oid = x.objoid
+  WHERE x.classoid = ${cls('pg_database')} AND d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}'`;
 }
+
+/** Guard names of another database's settings, privileges or comment (privilegesQuery). */
+export const OTHER_DATABASE = /^(settings of|privileges on|comment on) database /;
 
 /** The guard identity of an object's privileges. */
 export function privilegesIdentity(classid: string, objid: string, objsubid: string, acl: string): string {
