@@ -2,9 +2,10 @@ import { cls, selfId } from '../queries/common.js';
 import type { KindIntrospector } from './types.js';
 
 /**
- * Roles, read from pg_roles (passwords are never read). Every role but the bootstrap superuser is
- * listed, initdb's predefined roles as preinstalled, so the before-snapshot subtracts the roles
- * that existed and a pre-existing role the migrations altered (settings, members) shows as changed.
+ * Roles, read from pg_roles (passwords are never read). Every role is listed, initdb's (the
+ * bootstrap superuser, the predefined roles) as preinstalled, so the before-snapshot subtracts the
+ * roles that existed and a pre-existing role the migrations altered (ALTER ROLE postgres SET ...,
+ * members) shows as changed.
  * Memberships are kept on the granted role: `GRANT app TO web` is a member `web` of `app`.
  * A role is cluster-wide: attributing it to the migrations needs a before-snapshot of the same
  * cluster, taken before they ran.
@@ -27,7 +28,6 @@ SELECT ${selfId(cls('pg_authid'), 'r.oid')}, 'role' AS kind, '' AS schema, r.rol
             WHERE a.roleid = r.oid GROUP BY 1) x), '[]')) AS def,
   NULL AS covers, r.oid < 16384 AS preinstalled
 FROM pg_catalog.pg_roles r
-WHERE r.oid <> 10
 ORDER BY r.rolname`,
 };
 

@@ -131,7 +131,12 @@ export const roleEmitter: KindEmitter<'role'> = {
     const a = after.def;
     const sql: string[] = [];
     if (attributes(b) !== attributes(a)) sql.push(`ALTER ROLE ${a.name} WITH ${attributes(a)};`);
-    if (JSON.stringify(b.settings) !== JSON.stringify(a.settings)) sql.push(...settingsSql(a, true));
+    // only what the migrations changed: a role that existed (the bootstrap superuser, a
+    // platform's) may hold settings of its own where the baseline is applied
+    const name = (setting: string) => setting.slice(0, setting.indexOf('='));
+    const kept = new Set(a.settings.map(name));
+    sql.push(...b.settings.filter((x) => !kept.has(name(x))).map((x) => `ALTER ROLE ${a.name} RESET ${name(x)};`));
+    sql.push(...a.settings.filter((x) => !b.settings.includes(x)).map((x) => `ALTER ROLE ${a.name} SET ${settingSql(x)};`));
     if (b.comment !== a.comment) sql.push(`COMMENT ON ROLE ${a.name} IS ${a.comment ?? 'NULL'};`);
     const had = new Map(b.members.map((m) => [m.role, JSON.stringify(m)]));
     const has = new Set(a.members.map((m) => m.role));
