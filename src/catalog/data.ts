@@ -3,7 +3,52 @@ import type { AnyObject, ColumnDef, ModelObject, SequenceOptions, SequenceState,
 
 const BATCH = 500;
 
-type Table = ModelObject<'table'>;
+/**
+ * A table whose rows are read: a model table, or an extension's configuration table, whose rows
+ * are the users' only where its `rowFilter` (the extension's `WHERE ...`, as pg_dump applies it) holds.
+ */
+type Table = ModelObject<'table'> & { rowFilter?: string };
+
+/** `ONLY t [WHERE ...]`: the rows of `t` that belong to the data section. */
+const rowsOf = (t: Table, alias = '') => `ONLY ${t.def.qname}${alias ? ` ${alias}` : ''}${t.rowFilter ? ` ${t.rowFilter}` : ''}`;
+
+/**
+ * Tables and sequences that extensions registered with pg_extension_config_dump (pg_cron's
+ * cron.job and cron.jobid_seq): rows a migration puts there (`SELECT cron.schedule(...)`) are
+ * data, as pg_dump has it. Shaped as model objects for the data readers only; never emitted.
+ */
+export interface ExtensionConfig {
+  tables: Table[];
+  /** Their columns, as the data readers find a table's columns. */
+  columns: AnyObject[];
+  sequences: AnyObject[];
+}
+
+export async function readExtensionConfig(client: pg.Client): Promise<ExtensionConfig> {
+  const { rows } = await client.query<{ id: string; qname: string; relkind: string; filter: string; cols: { name: string; position: number; generated: string | null; identity: 'a' | 'd' | null }[] | null; start: string | null }>(`
+    SELECT CASE c.relkind WHEN 'S' THEN 'sequence ' ELSE 'table ' END || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS id,
+      c.oid::pg_catalog.regclass::text AS qname, c.relkind, x.cond AS filter,
+      (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('name', pg_catalog.quote_ident(a.attname), 'position', a.attnum,
+          'generated', CASE WHEN a.attgenerated <> '' THEN 'generated' END, 'identity', NULLIF(a.attidentity, '')) ORDER BY a.attnum)
+        FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS cols,
+      (SELECT q.seqstart::text FROM pg_catalog.pg_sequence q WHERE q.seqrelid = c.oid) AS start
+    FROM pg_catalog.pg_extension e, ROWS FROM (pg_catalog.unnest(e.extconfig), pg_catalog.unnest(e.extcondition)) AS x(oid, cond)
+      JOIN pg_catalog.pg_class c ON c.oid = x.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'S')
+    ORDER BY 1`);
+  const config: ExtensionConfig = { tables: [], columns: [], sequences: [] };
+  const object = (id: string, kind: string, parent: string | null, def: unknown) =>
+    ({ id, kind, schema: '', name: id, parent, owner: null, def, deps: [], covers: [] }) as unknown as AnyObject;
+  for (const r of rows) {
+    if (r.relkind === 'S') {
+      config.sequences.push(object(r.id, 'sequence', null, { qname: r.qname, start: r.start }));
+      continue;
+    }
+    config.tables.push({ ...(object(r.id, 'table', null, { qname: r.qname, relkind: 'r' }) as Table), ...(r.filter ? { rowFilter: r.filter } : {}) });
+    for (const c of r.cols ?? []) config.columns.push(object(`${r.id}.${c.name}`, 'column', r.id, c));
+  }
+  return config;
+}
 
 /** Plain tables among `objects` (partitioned parents hold no rows of their own). */
 export function dataTables(objects: AnyObject[]): Table[] {
@@ -16,7 +61,7 @@ export async function readTableDigests(client: pg.Client, tables: Table[]): Prom
   for (let i = 0; i < tables.length; i += BATCH) {
     const batch = tables.slice(i, i + BATCH);
     const sql = batch
-      .map((t, j) => `SELECT ${j} AS i, (SELECT pg_catalog.md5(COALESCE(pg_catalog.string_agg(x::text, E'\\n' ORDER BY x::text COLLATE "C"), '')) FROM ONLY ${t.def.qname} x) AS d`)
+      .map((t, j) => `SELECT ${j} AS i, (SELECT pg_catalog.md5(COALESCE(pg_catalog.string_agg(x::text, E'\\n' ORDER BY x::text COLLATE "C"), '')) FROM ${rowsOf(t, 'x')}) AS d`)
       .join(' UNION ALL ');
     const { rows } = await client.query<{ i: number; d: string }>(sql);
     for (const r of rows) digests[batch[r.i]!.id] = r.d;
@@ -42,25 +87,32 @@ export async function readTableData(client: pg.Client, tables: Table[], objects:
   const candidates = await withStorage(client, tables.filter((t) => !replace.has(t.id)));
   for (let i = 0; i < candidates.length; i += BATCH) {
     const batch = candidates.slice(i, i + BATCH);
-    const sql = batch.map((t, j) => `SELECT ${j} AS i WHERE EXISTS (SELECT FROM ONLY ${t.def.qname})`).join(' UNION ALL ');
+    const sql = batch.map((t, j) => `SELECT ${j} AS i WHERE EXISTS (SELECT FROM ${rowsOf(t)})`).join(' UNION ALL ');
     const { rows } = await client.query<{ i: number }>(sql);
     for (const r of rows) wanted.push(batch[r.i]!);
   }
   wanted.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const orderOf = await primaryKeyOrder(client, wanted.map((t) => t.def.qname));
+  // A value naming the database the rows were read from (a default of current_database(), as in
+  // pg_cron's cron.job) names the replay's throwaway database: written as that expression instead.
+  const own = (await client.query<{ d: string }>('SELECT pg_catalog.quote_literal(pg_catalog.current_database()) AS d')).rows[0]!.d;
+  const portable = (row: string) => row.split(own).join('pg_catalog.current_database()');
   const result: TableData[] = [];
   for (const t of wanted) {
     const cols = (columnsOf.get(t.id) ?? []).filter((c) => !c.generated).sort((a, b) => a.position - b.position);
     if (cols.length === 0) {
       // no column to write (none at all, or only generated ones): its rows are a count, each `()`
-      const { rows } = await client.query<{ n: string }>(`SELECT pg_catalog.count(*) AS n FROM ONLY ${t.def.qname}`);
-      result.push({ table: t.id, qname: t.def.qname, columns: [], overridingSystemValue: false, replace: replace.has(t.id), rows: Array<string>(Number(rows[0]!.n)).fill('()') });
+      const { rows } = await client.query<{ n: string }>(`SELECT pg_catalog.count(*) AS n FROM ${rowsOf(t)}`);
+      result.push({
+        table: t.id, qname: t.def.qname, columns: [], overridingSystemValue: false, replace: replace.has(t.id),
+        rows: Array<string>(Number(rows[0]!.n)).fill('()'), ...(t.rowFilter ? { rowFilter: t.rowFilter } : {}),
+      });
       continue;
     }
     const literals = cols.map((c) => `pg_catalog.quote_nullable(${c.name}::text)`);
     const order = orderOf.get(t.def.qname) ?? literals.map((l) => `${l} COLLATE "C"`).join(', ');
     const { rows } = await client.query<{ r: string }>(
-      `SELECT '(' || pg_catalog.concat_ws(', ', ${literals.join(', ')}) || ')' AS r FROM ONLY ${t.def.qname} ORDER BY ${order}`,
+      `SELECT '(' || pg_catalog.concat_ws(', ', ${literals.join(', ')}) || ')' AS r FROM ${rowsOf(t)} ORDER BY ${order}`,
     );
     result.push({
       table: t.id,
@@ -68,7 +120,8 @@ export async function readTableData(client: pg.Client, tables: Table[], objects:
       columns: cols.map((c) => c.name),
       overridingSystemValue: cols.some((c) => c.identity === 'a'),
       replace: replace.has(t.id),
-      rows: rows.map((r) => r.r),
+      rows: rows.map((r) => portable(r.r)),
+      ...(t.rowFilter ? { rowFilter: t.rowFilter } : {}),
     });
   }
   return result;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { dataTables, movedSequences, readSequenceStates, readTableData, readTableDigests } from './data.js';
+import { dataTables, movedSequences, readExtensionConfig, readSequenceStates, readTableData, readTableDigests } from './data.js';
 import { UncoveredObjectsError } from './errors.js';
 import { OTHER_DATABASE } from './queries/identities.js';
 import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
@@ -18,12 +18,13 @@ export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
   const version = await serverVersionNum(client);
   return inCatalogSession(client, async () => {
     const { objects, identities } = await readCatalog(client, version);
+    const config = await readExtensionConfig(client);
     return {
       serverVersionNum: version,
       objects,
       identities,
-      tableDigests: await readTableDigests(client, dataTables(objects)),
-      sequences: (await readSequenceStates(client, objects)).map(({ start: _start, ...s }) => s),
+      tableDigests: await readTableDigests(client, [...dataTables(objects), ...config.tables]),
+      sequences: (await readSequenceStates(client, [...objects, ...config.sequences])).map(({ start: _start, ...s }) => s),
     };
   });
 }
@@ -53,19 +54,22 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
     const baseline = options.before?.objects ?? preinstalled.map((id) => byId.get(id)!);
     const { objects, changed, removed } = delta(baseline, all);
     if (!options.includeData) return { serverVersionNum: version, objects, changed, removed, data: null, sequences: null };
-    // Rows of new tables, plus pre-existing tables whose rows the migrations changed.
+    // Rows of new tables, plus pre-existing tables whose rows the migrations changed; extensions'
+    // configuration tables count as tables (new with their extension, or pre-existing).
+    const config = await readExtensionConfig(client);
     const digestsBefore = options.before?.tableDigests ?? {};
-    const existing = dataTables(all).filter((t) => t.id in digestsBefore);
+    const existing = [...dataTables(all), ...config.tables].filter((t) => t.id in digestsBefore);
     const digestsNow = await readTableDigests(client, existing);
     const replace = new Set(existing.filter((t) => digestsNow[t.id] !== digestsBefore[t.id]).map((t) => t.id));
-    const tables = [...dataTables(objects).filter((t) => !(t.id in digestsBefore)), ...existing.filter((t) => replace.has(t.id))];
+    const created = [...dataTables(objects), ...config.tables].filter((t) => !(t.id in digestsBefore));
+    const tables = [...created, ...existing.filter((t) => replace.has(t.id))];
     return {
       serverVersionNum: version,
       objects,
       changed,
       removed,
-      data: await readTableData(client, tables, all, replace),
-      sequences: movedSequences(await readSequenceStates(client, all), options.before?.sequences ?? []),
+      data: await readTableData(client, tables, [...all, ...config.columns], replace),
+      sequences: movedSequences(await readSequenceStates(client, [...all, ...config.sequences]), options.before?.sequences ?? []),
     };
   }, { companion: true });
 }

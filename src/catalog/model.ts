@@ -154,6 +154,11 @@ export interface IndexDef {
   clustered: boolean;
   /** Statistics targets set on expression columns (`ALTER INDEX ... ALTER COLUMN n SET STATISTICS`). */
   statistics: { column: number; target: number }[];
+  /**
+   * On a table of an extension: its script may have made the index (CREATE EXTENSION makes it
+   * again), or a migration did; indexes are no extension members, so the catalog cannot tell.
+   */
+  extensionTable: boolean;
 }
 
 export interface ViewDef {
@@ -241,6 +246,8 @@ export interface TableData {
   /** The table existed before the migrations and they changed its rows: delete, then insert. */
   replace: boolean;
   rows: string[];
+  /** An extension's configuration table: only rows where this holds (`WHERE ...`) are the users'. */
+  rowFilter?: string;
 }
 
 export interface SequenceState {

@@ -11,7 +11,7 @@ export function dataSection(tables: TableData[], sequences: SequenceState[]): st
   if (tables.length === 0 && sequences.length === 0) return [];
   const out: string[] = ['-- Reference data (session_replication_role = replica: no triggers or FK checks fire while loading)', 'SET session_replication_role = replica;'];
   for (const t of tables) {
-    if (t.replace) out.push(`DELETE FROM ONLY ${t.qname};`);
+    if (t.replace) out.push(`DELETE FROM ONLY ${t.qname}${t.rowFilter ? ` ${t.rowFilter}` : ''};`);
     // rows without a column to write: as many as there were, each taking its defaults
     if (t.columns.length === 0) {
       if (t.rows.length) out.push(`INSERT INTO ${t.qname} SELECT FROM pg_catalog.generate_series(1, ${t.rows.length});`);

@@ -2,18 +2,24 @@
 -- so migrations that schedule jobs replay; nothing is ever executed.
 CREATE SCHEMA cron;
 
+CREATE SEQUENCE cron.jobid_seq;
 CREATE TABLE cron.job (
-  jobid bigserial PRIMARY KEY,
+  jobid bigint PRIMARY KEY DEFAULT pg_catalog.nextval('cron.jobid_seq'),
   schedule text NOT NULL,
   command text NOT NULL,
   nodename text NOT NULL DEFAULT 'localhost',
-  nodeport integer NOT NULL DEFAULT coalesce(inet_server_port(), 5432),
+  -- pg_cron takes the port it runs on; the replay's is a throwaway one, so the stub records the usual
+  nodeport integer NOT NULL DEFAULT 5432,
   database text NOT NULL DEFAULT current_database(),
   username text NOT NULL DEFAULT current_user,
   active boolean NOT NULL DEFAULT true,
   jobname text,
   CONSTRAINT jobname_username_uniq UNIQUE (jobname, username)
 );
+
+-- As pg_cron does: scheduled jobs are the database's data (pg_dump and pgsquash carry them).
+SELECT pg_catalog.pg_extension_config_dump('cron.job', '');
+SELECT pg_catalog.pg_extension_config_dump('cron.jobid_seq', '');
 
 CREATE TABLE cron.job_run_details (
   jobid bigint,

@@ -188,6 +188,7 @@ export const indexes: KindIntrospector = {
           clustered: 'x.indisclustered',
           statistics: `COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object('column', a.attnum, 'target', a.attstattarget) ORDER BY a.attnum)
             FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND ${v >= 170000 ? 'a.attstattarget IS NOT NULL' : 'a.attstattarget >= 0'}), '[]')`,
+          extensionTable: `EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls('pg_class')} AND e.objid = tc.oid AND e.deptype = 'e')`,
         }),
         covers: 'NULL::text[]',
         // the guard's enumeration leaves out the indexes of extension tables, and so do dependencies

@@ -308,7 +308,8 @@ export const indexEmitter: KindEmitter<'index'> = {
   key: (o, ctx) => subKey(o, subRank.index, ctx),
   create(o, ctx) {
     const d = o.def;
-    const sql = [`${d.definition};`];
+    // on an extension's table, CREATE EXTENSION may have made it already (the same index)
+    const sql = [`${d.extensionTable ? d.definition.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ') : d.definition};`];
     if (d.clustered) sql.push(`ALTER TABLE ${d.table} CLUSTER ON ${d.qname.replace(/^.*\./, '')};`);
     for (const s of d.statistics) sql.push(`ALTER INDEX ${d.qname} ALTER COLUMN ${s.column} SET STATISTICS ${s.target};`);
     // A partitioned index (ON ONLY) is created after its partitions' indexes, which ALTER INDEX
