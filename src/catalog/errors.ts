@@ -14,9 +14,9 @@ export class UncoveredObjectsError extends PgsquashError {
       [
         ...objects.map((o) => `  ${o}`),
         ...(objects.some((o) => OTHER_DATABASE.test(o))
-          ? ['A migration changed a database by name, which is not the one the replay builds: write it against the current one,',
-             "  e.g. DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET ...', current_database()); END $$ (or ALTER ROLE r IN DATABASE %I),",
-             '  which the baseline carries.']
+          ? ['A migration changed a database by name, which is not the one the replay builds: replay in a database of that',
+             '  name (--scratch-db postgres), or write it against the current one, e.g. DO $$ BEGIN EXECUTE',
+             "  format('ALTER DATABASE %I SET ...', current_database()); END $$; the baseline carries either."]
           : []),
         'Drop them in a migration, move them to a prelude, or report the object kind as an issue.',
       ],

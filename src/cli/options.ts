@@ -48,7 +48,7 @@ export function addEngineOptions(command: Command): Command {
     .option('--pg-bin <dir>', "a local install's binaries, e.g. /usr/lib/postgresql/15/bin")
     .option('--image <image>', 'docker: image to run (default postgres:<major>)')
     .option('--database-url <url>', 'url: an existing server; pgsquash works only in scratch databases it creates and drops')
-    .option('--scratch-db <name>', 'url: name of the scratch database (default generated); refused if it exists')
+    .option('--scratch-db <name>', 'name of the replay database (default generated): embedded/docker replace the cluster\'s own of that name, e.g. postgres for migrations that name their database; url refuses an existing one')
     .option('--preset <name>', 'platform preset run before the migrations (supabase), or none; default: detected')
     .option('--stub-extension <name>', 'provide a stand-in for an extension no local engine has (repeatable)', collect)
     .option('--superuser <name>', 'embedded/docker: name of the bootstrap superuser (default postgres), for histories that demote postgres');
@@ -88,7 +88,7 @@ export function parsePipelineOptions(raw: RawOptions): PipelineOptions {
   const engine = (raw.engine ?? 'auto') as EngineKind | 'auto';
   if (engine === 'url' && !raw.databaseUrl) problems.push('--engine url needs --database-url');
   if (raw.databaseUrl && engine !== 'url') problems.push('--database-url is only used with --engine url');
-  if (raw.scratchDb && engine !== 'url') problems.push('--scratch-db is only used with --engine url');
+  if (raw.scratchDb && engine === 'pglite') problems.push('--scratch-db is not used with --engine pglite (its database is postgres)');
   if (raw.image && engine !== 'docker') problems.push('--image is only used with --engine docker');
   if (raw.pgBin && engine !== 'embedded' && engine !== 'auto') problems.push('--pg-bin is only used with --engine embedded');
   if (raw.databaseUrl) {

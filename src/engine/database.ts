@@ -23,6 +23,27 @@ export function scratchName(prefix: string): string {
   return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
+/**
+ * Databases of an engine that owns its whole cluster (embedded, docker): `--scratch-db` names the
+ * replay's (prefix REPLAY_DATABASE), for migrations that name their database (`ALTER DATABASE
+ * postgres SET ...`); the cluster's own database of that name is dropped first (the cluster is a
+ * throwaway one). The others get generated names. `access.admin` must not be that database
+ * (template1 is).
+ */
+export function clusterDatabases(access: ServerAccess, replayName: string | undefined): (prefix: string) => Promise<Database> {
+  let named = replayName;
+  return async (prefix) => {
+    if (named === undefined || prefix !== REPLAY_DATABASE) return createServerDatabase(access, scratchName(prefix), () => undefined);
+    const name = named;
+    named = undefined;
+    await dropServerDatabase(access, name);
+    return createServerDatabase(access, name, () => undefined);
+  };
+}
+
+/** The prefix of the replay's database, the one `--scratch-db` names. */
+export const REPLAY_DATABASE = 'pgsquash_replay';
+
 /** What `scratchName` appends, as a POSIX regex on a database name: pgsquash's own databases. */
 export const SCRATCH_SUFFIX = '_[0-9a-z]+_[0-9a-f]{8}$';
 

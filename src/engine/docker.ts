@@ -6,7 +6,7 @@ import { EngineUnavailableError } from '../errors.js';
 import { bundledBinDir, BUNDLED_MAJOR, systemMajors } from './binaries.js';
 import { SUPERUSER } from './cluster-files.js';
 import { pidAlive } from '../util/process.js';
-import { connectionUrl, createServerDatabase, readServerVersion, scratchName, type ServerAccess } from './database.js';
+import { clusterDatabases, connectionUrl, readServerVersion, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
 import { redactError } from '../util/redact.js';
 import type { Engine, EngineOptions } from './types.js';
@@ -79,13 +79,15 @@ export async function startDocker(options: EngineOptions): Promise<DockerEngine>
     const { versionNum: serverVersionNum, version: serverVersion } = await waitForQuery(serverConfig, password);
     const major = Math.floor(serverVersionNum / 10000);
     const access: ServerAccess = {
-      admin: { ...serverConfig, database: 'postgres' },
+      // not postgres: --scratch-db may replace that one
+      admin: { ...serverConfig, database: 'template1' },
       serverVersionNum,
       configFor: (database) => ({ ...serverConfig, database }),
       urlFor: (database) => connectionUrl(serverConfig, database),
       secrets: [password],
       check: () => undefined,
     };
+    const makeDatabase = clusterDatabases(access, options.scratchName);
     const location = `${serverConfig.host}:${serverConfig.port} (container ${started.getId().slice(0, 12)} from ${image})`;
     options.log?.(`docker Postgres ${serverVersion} on ${location}`);
     let closed = false;
@@ -100,7 +102,7 @@ export async function startDocker(options: EngineOptions): Promise<DockerEngine>
       containerId: started.getId(),
       async createDatabase(prefix = 'pgsquash') {
         if (closed) throw new EngineUnavailableError('the docker engine is closed');
-        return createServerDatabase(access, scratchName(prefix), () => undefined);
+        return makeDatabase(prefix);
       },
       async close() {
         closed = true;

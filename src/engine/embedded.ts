@@ -8,7 +8,7 @@ import { describeBinaries, resolveBinaries } from './binaries.js';
 import { stubbedBinDir } from './extensions/stubs.js';
 import { pidAlive } from '../util/process.js';
 import { clusterBaseDir, prepareDataDir, SUPERUSER, unprivilegedUser } from './cluster-files.js';
-import { connectionUrl, createServerDatabase, openClient, readServerVersion, scratchName, type ServerAccess } from './database.js';
+import { clusterDatabases, connectionUrl, openClient, readServerVersion, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
 import { startPostmaster, type Postmaster } from './postmaster.js';
 import type { Engine, EngineOptions } from './types.js';
@@ -94,7 +94,8 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
     const { versionNum: serverVersionNum, version: serverVersion } = await readServerVersion(serverConfig, [password]);
     const live = postmaster;
     const access: ServerAccess = {
-      admin: { ...serverConfig, database: 'postgres' },
+      // not postgres: --scratch-db may replace that one
+      admin: { ...serverConfig, database: 'template1' },
       serverVersionNum,
       configFor: (database) => ({ ...serverConfig, database }),
       urlFor: (database) => connectionUrl(serverConfig, database),
@@ -103,6 +104,7 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
         if (live.failure) throw live.failure;
       },
     };
+    const makeDatabase = clusterDatabases(access, options.scratchName);
     let closed = false;
     const engine: EmbeddedEngine = {
       kind: 'embedded',
@@ -118,7 +120,7 @@ export async function startEmbedded(options: EngineOptions): Promise<EmbeddedEng
       failure: () => live.failure,
       async createDatabase(prefix = 'pgsquash') {
         if (closed) throw new EngineUnavailableError('the embedded engine is closed');
-        const db = await createServerDatabase(access, scratchName(prefix), () => undefined);
+        const db = await makeDatabase(prefix);
         // The whole cluster goes on close: a drop that cannot reach a crashed or restarting
         // server loses nothing, and must not hide the error that stopped the run.
         return { ...db, drop: () => db.drop().catch(() => undefined) };

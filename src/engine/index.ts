@@ -3,6 +3,7 @@ import type { Engine, EngineKind, EngineOptions } from './types.js';
 
 export type { Database, Engine, EngineKind, EngineOptions } from './types.js';
 export { engineKinds } from './types.js';
+export { REPLAY_DATABASE } from './database.js';
 export { redactUrl, redactText } from '../util/redact.js';
 
 type Starter = (options: EngineOptions) => Promise<Engine>;

@@ -1,5 +1,5 @@
 import { EngineUnavailableError, UsageError } from '../errors.js';
-import { createServerDatabase, openClient, scratchName, type ServerAccess } from './database.js';
+import { createServerDatabase, openClient, REPLAY_DATABASE, scratchName, type ServerAccess } from './database.js';
 import { track } from './lifecycle.js';
 import { redactError, redactUrl } from '../util/redact.js';
 import { startScratchWatchdog } from './scratch-watchdog.js';
@@ -69,6 +69,7 @@ export async function startUrlEngine(options: EngineOptions): Promise<Engine> {
     watchdog.dismiss();
   });
   let created = 0;
+  let replayNamed = false;
   let closed = false;
   options.log?.(`existing Postgres ${facts.version} at ${where}, scratch databases only`);
   return {
@@ -82,7 +83,10 @@ export async function startUrlEngine(options: EngineOptions): Promise<Engine> {
     async createDatabase(prefix = 'pgsquash_scratch') {
       if (closed) throw new EngineUnavailableError('the url engine is closed');
       created++;
-      const name = options.scratchName ? (created === 1 ? options.scratchName : `${options.scratchName}_${created}`) : scratchName(prefix);
+      // --scratch-db names the replay's database, and gives the others its stem
+      const replay = options.scratchName !== undefined && prefix === REPLAY_DATABASE && !replayNamed;
+      if (replay) replayNamed = true;
+      const name = options.scratchName ? (replay ? options.scratchName : `${options.scratchName}_${created}`) : scratchName(prefix);
       const db = await createServerDatabase(access, name, () => {
         open.delete(db);
         watchdog.forget(name);

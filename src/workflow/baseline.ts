@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
 import type { Migration, MigrationSet } from '../discover/types.js';
 import { emitBaseline } from '../emit/index.js';
-import { describeEngine, type Database, type Engine } from '../engine/index.js';
+import { describeEngine, REPLAY_DATABASE, type Database, type Engine } from '../engine/index.js';
 import type { ReplayOptions, ReplayResult } from '../replay/index.js';
 import { compareCatalogs, type Difference } from '../verify/index.js';
 import { VERSION } from '../version.js';
@@ -210,7 +210,7 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
   let snapshotMs = 0;
   let t1 = t0;
   let replayed: Omit<Replayed, 'introspectMs'>;
-  const db = await engine.createDatabase('pgsquash_replay');
+  const db = await engine.createDatabase(REPLAY_DATABASE);
   try {
     let before: CatalogSnapshot | undefined;
     const result = await replayExplained(set, db, {

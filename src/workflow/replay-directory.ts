@@ -1,5 +1,5 @@
 import type { MigrationSet } from '../discover/types.js';
-import { describeEngine } from '../engine/index.js';
+import { describeEngine, REPLAY_DATABASE } from '../engine/index.js';
 import type { Database } from '../engine/index.js';
 import { ReplayFailedError, replay, type ReplayOptions, type ReplayResult } from '../replay/index.js';
 import { explainFailure } from '../report/explain.js';
@@ -18,7 +18,7 @@ export async function replayDirectory(dir: string, options: PipelineOptions = {}
   const prepared = await prepareRun(dir, options);
   const engine = await startEngine(prepared, options);
   try {
-    const db = await engine.createDatabase('pgsquash_replay');
+    const db = await engine.createDatabase(REPLAY_DATABASE);
     try {
       const result = await replayExplained(prepared.set, db, prepared.replay);
       return { set: prepared.set, engine: describeEngine(engine), preset: prepared.preset?.name, result };

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startEmbedded, type EmbeddedEngine } from '../../src/engine/embedded.js';
-import { createEngine, describeEngine, type Database, type Engine } from '../../src/engine/index.js';
+import { createEngine, REPLAY_DATABASE, describeEngine, type Database, type Engine } from '../../src/engine/index.js';
 import { redactError, redactText, redactUrl } from '../../src/util/redact.js';
 import { EngineUnavailableError, UsageError } from '../../src/errors.js';
 import { holdEngine, waitFor } from './helpers.js';
@@ -104,11 +104,12 @@ describe('url engine against an existing server', () => {
     expect(await databasesOnServer()).toContain('pgsquash_taken');
   });
 
-  test('an explicit scratch name is used as given, then numbered', async () => {
+  test('an explicit scratch name is the replay database\'s, the others are numbered after it', async () => {
     const engine = await createEngine({ kind: 'url', databaseUrl: userUrl, scratchName: 'pgsquash_mine' });
     try {
-      const [first, second] = [await engine.createDatabase(), await engine.createDatabase()];
-      expect([first.name, second.name]).toEqual(['pgsquash_mine', 'pgsquash_mine_2']);
+      // an extension check comes first; the replay's database still gets the name
+      const [check, replay, verify] = [await engine.createDatabase('pgsquash_ext'), await engine.createDatabase(REPLAY_DATABASE), await engine.createDatabase()];
+      expect([check.name, replay.name, verify.name]).toEqual(['pgsquash_mine_1', 'pgsquash_mine', 'pgsquash_mine_3']);
     } finally {
       await engine.close();
     }
