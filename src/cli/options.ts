@@ -121,3 +121,6 @@ export function parsePipelineOptions(raw: RawOptions): PipelineOptions {
     ...(raw.templates === false ? { templates: 'off' as const } : {}),
   };
 }
+
+/** Help of `--owners` (baseline, squash, regenerate). */
+export const OWNERS_HELP = 'emit OWNER TO for owned objects, but not to the superuser that applies the baseline (it owns what it creates)';

@@ -18,7 +18,12 @@ export interface EmitOptions {
   schemaOnly?: boolean;
   /** Emit OWNER TO for owned objects. */
   owners?: boolean;
+  /** The superuser that applies the baseline (the replay's): it owns what it creates, so no OWNER TO it. */
+  superuser?: string;
 }
+
+/** `name` as quote_ident would write it (the catalog's owners are written so). */
+const quoted = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 function emitter(kind: ObjectKind): KindEmitter<ObjectKind> {
   return emitterFor(kind) as unknown as KindEmitter<ObjectKind>;
@@ -40,7 +45,7 @@ export function emitContext(catalog: Pick<Catalog, 'objects' | 'changed'>, optio
     objects,
     created,
     children,
-    options: { owners: options.owners ?? false },
+    options: { owners: options.owners ?? false, ...(options.superuser ? { applier: quoted(options.superuser) } : {}) },
     keyOf(id) {
       if (!keys.has(id)) {
         keys.set(id, undefined); // guards against parent loops

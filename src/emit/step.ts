@@ -55,7 +55,8 @@ export interface EmitContext {
   created: Set<string>;
   /** Emitted objects by parent id. */
   children: Map<string, AnyObject[]>;
-  options: { owners: boolean };
+  /** `applier`: the role applying the baseline, quoted (it owns what it creates: no OWNER TO it). */
+  options: { owners: boolean; applier?: string };
   /** The sort key of an emitted object (its main step), if any. */
   keyOf(id: string): SortKey | undefined;
 }
@@ -83,8 +84,14 @@ export function subKey(obj: AnyObject, rank: number, ctx: EmitContext, name: str
 }
 
 /** `\nALTER <what> <name> OWNER TO <owner>;` when the baseline carries owners (`--owners`), else nothing. */
+/** The owner to write (OWNER TO), or null: owners are not emitted, or it is the role applying the baseline. */
+export function ownerToWrite(owner: string | null, ctx: EmitContext): string | null {
+  return ctx.options.owners && owner && owner !== ctx.options.applier ? owner : null;
+}
+
 export function ownerSql(obj: AnyObject, what: string, name: string, ctx: EmitContext): string {
-  return ctx.options.owners && obj.owner ? `\nALTER ${what} ${name} OWNER TO ${obj.owner};` : '';
+  const owner = ownerToWrite(obj.owner, ctx);
+  return owner ? `\nALTER ${what} ${name} OWNER TO ${owner};` : '';
 }
 
 /** An object's main step; it follows its parent (pg_depend has no edge for comments, for one). */

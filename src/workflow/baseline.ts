@@ -98,7 +98,7 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
     const emitted = emitBaseline(
       replayed.catalog,
       { pgsquashVersion: VERSION, postgresMajor: engine.major, sourceFiles: prepared.set.migrations.length, inputDigest: inputDigest(prepared.set) },
-      { ...(options.schemaOnly ? { schemaOnly: true } : {}), ...(options.owners ? { owners: true } : {}) },
+      { ...(options.schemaOnly ? { schemaOnly: true } : {}), ...(options.owners ? { owners: true, superuser: engine.superuser } : {}) },
     );
     const recorded = recorder?.result();
     const annotated = options.annotate && recorded ? annotateBaseline(emitted, replayed.catalog, recorded.provenance) : emitted;

@@ -109,7 +109,14 @@ for (const major of ['17', '15'] as const) {
       const plain = emitBaseline(replayed.catalog, header);
       expect(plain).not.toContain('OWNER TO');
       const unowned = await rebuild(target, plain, first.before);
+      // With the applying superuser named: no OWNER TO it (what it creates is its own), the others kept.
+      const applied = emitBaseline(replayed.catalog, header, { owners: true, superuser: 'postgres' });
+      expect(baseline).toMatch(/OWNER TO postgres;/);
+      expect(applied).not.toMatch(/OWNER TO postgres;/);
+      expect(applied).toContain('ALTER TABLE app.items OWNER TO sq_app;');
+      const byApplier = await rebuild(target, applied, first.before);
       try {
+        expect(compareCatalogs(replayed.catalog, byApplier.catalog, { owners: true })).toEqual([]);
         expect(compareCatalogs(replayed.catalog, unowned.catalog)).toEqual([]);
         expect(compareCatalogs(replayed.catalog, unowned.catalog, { owners: true }).map((d) => `${d.id}: ${d.fields.join()}`)).toEqual(
           expect.arrayContaining(['table app.items: owner', 'schema app: owner', 'function app.visible(integer): owner']),
@@ -132,6 +139,7 @@ for (const major of ['17', '15'] as const) {
         await first.db.drop();
         await second.db.drop();
         await unowned.db.drop();
+        await byApplier.db.drop();
       }
     });
   });

@@ -4,7 +4,7 @@ import { resolveOutputPath } from '../../util/paths.js';
 import { driftError } from '../../verify/index.js';
 import { buildBaseline, type BaselineResult } from '../../workflow/baseline.js';
 import { formatDiagnostics } from '../format.js';
-import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions } from '../options.js';
+import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions, OWNERS_HELP } from '../options.js';
 import { createOutput, type Output } from '../output.js';
 import { progressRenderer } from '../progress.js';
 
@@ -23,7 +23,7 @@ export function registerBaseline(program: Command): void {
     .argument('[dir]', 'migrations directory', '.')
     .option('-o, --output <file>', 'where to write the baseline', 'output/baseline.sql')
     .option('--schema-only', 'leave out the reference data (rows the migrations inserted)')
-    .option('--owners', 'emit OWNER TO for every object')
+    .option('--owners', OWNERS_HELP)
     .option('--annotate', 'put a "-- from: <files>" line above each object: the migrations that made it')
     .option('--no-verify', 'write without applying the baseline to a fresh database and comparing (not recommended)');
   addDiscoverOptions(command);

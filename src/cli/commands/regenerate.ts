@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { regenerate } from '../../workflow/regenerate.js';
 import { formatDiagnostics } from '../format.js';
-import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions } from '../options.js';
+import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions, OWNERS_HELP } from '../options.js';
 import { createOutput } from '../output.js';
 import { progressRenderer } from '../progress.js';
 
@@ -20,7 +20,7 @@ export function registerRegenerate(program: Command): void {
     .option('--legacy-dir <dir>', 'the squashed originals', 'legacy')
     .option('-o, --output <file>', 'the baseline to rebuild', 'output/baseline.sql')
     .option('--schema-only', 'leave out the reference data')
-    .option('--owners', 'emit OWNER TO for every object');
+    .option('--owners', OWNERS_HELP);
   addDiscoverOptions(command);
   addEngineOptions(command);
   addReplayOptions(command);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { squash, type SquashResult } from '../../workflow/squash.js';
 import { formatDiagnostics } from '../format.js';
-import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions } from '../options.js';
+import { addDiscoverOptions, addEngineOptions, addOutputOptions, addReplayOptions, parsePipelineOptions, type RawOptions, OWNERS_HELP } from '../options.js';
 import { createOutput, type Output } from '../output.js';
 import { progressRenderer } from '../progress.js';
 
@@ -29,7 +29,7 @@ export function registerSquash(program: Command): void {
     .option('--in-place', "write the baseline into the migrations directory, named so the framework runs it")
     .option('--dry-run', 'verify, then print what would be written and moved; change nothing')
     .option('--schema-only', 'leave out the reference data (rows the migrations inserted)')
-    .option('--owners', 'emit OWNER TO for every object')
+    .option('--owners', OWNERS_HELP)
     .option('--annotate', 'put a "-- from: <files>" line above each object: the migrations that made it')
     .option('--report <file>', 'where to write the consolidation report (default: REPORT.md beside the baseline)')
     .option('--no-report', 'do not write the consolidation report');

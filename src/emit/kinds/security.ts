@@ -1,7 +1,7 @@
 import type { AclEntry, ModelObject, PrivilegesDef } from '../../catalog/model.js';
 import { dropThenCreate } from './basics.js';
 import { inCurrentDatabase, roleDeps, THIS_DATABASE } from './cluster.js';
-import { groupRank, step, subKey, subRank, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
+import { groupRank, ownerToWrite, step, subKey, subRank, type EmitContext, type KindEmitter, type SortKey, type Step } from '../step.js';
 
 /** Key of an object that follows another one (its target), like a comment does. */
 function followKey(o: ModelObject, rank: number, ctx: EmitContext): SortKey {
@@ -50,7 +50,7 @@ export function aclChanges(
  * not created by the baseline; otherwise whoever applies it, who owns what it creates.
  */
 function ownerName(o: ModelObject<'privileges'>, ctx: EmitContext | null): string {
-  const appliersOwn = ctx && !ctx.options.owners && o.parent !== null && ctx.created.has(o.parent);
+  const appliersOwn = ctx && ownerToWrite(o.owner, ctx) === null && o.parent !== null && ctx.created.has(o.parent);
   return appliersOwn ? 'CURRENT_USER' : (o.owner ?? 'CURRENT_USER');
 }
 

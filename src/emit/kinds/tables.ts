@@ -1,5 +1,5 @@
 import type { AnyObject, ColumnDef, ConstraintDef, ModelObject } from '../../catalog/model.js';
-import { groupRank, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
+import { groupRank, ownerToWrite, step, subKey, subRank, topKey, type EmitContext, type KindEmitter, type Step } from '../step.js';
 import { sequenceOptionsSql } from './types.js';
 import { dropThenCreate } from './basics.js';
 import { optionChanges, optionsClause } from './foreign.js';
@@ -143,7 +143,8 @@ export const tableEmitter: KindEmitter<'table'> = {
     }
     if (d.rowSecurity) after.push(`ALTER TABLE ${d.qname} ENABLE ROW LEVEL SECURITY;`);
     if (d.forceRowSecurity) after.push(`ALTER TABLE ${d.qname} FORCE ROW LEVEL SECURITY;`);
-    if (ctx.options.owners && o.owner) after.push(`ALTER TABLE ${d.qname} OWNER TO ${o.owner};`);
+    const owner = ownerToWrite(o.owner, ctx);
+    if (owner) after.push(`ALTER TABLE ${d.qname} OWNER TO ${owner};`);
     const render = (extra: string[]) => {
       const all = [...elements, ...extra];
       const body = all.length ? ` (\n${all.map((e) => `    ${e}`).join(',\n')}\n)` : d.ofType ? '' : ' (\n)';
