@@ -69,20 +69,29 @@ export function findSmells(input: SmellInput): Smell[] {
   smells.push(...recreated(input, path, label));
   const security = input.security;
   if (security) {
-    const at = (id: string, pattern: RegExp) => {
+    // Only objects the migrations made or changed: a platform's own (a preset's auth tables) are
+    // not theirs to answer for, and no file could be named.
+    // `strict`: only when a file of theirs has the statement (a platform table the migrations
+    // touched may have had row security before them).
+    const at = (id: string, pattern: RegExp, strict = false) => {
       const files = filesOf(input.trails, id);
-      return locateStatement(set, [...files].reverse(), pattern, bareName(id)) ?? { file: files[0] ?? -1, line: 1 };
+      if (files.length === 0) return undefined;
+      const found = locateStatement(set, [...files].reverse(), pattern, bareName(id));
+      return found ?? (strict ? undefined : { file: files[0]!, line: 1 });
     };
     for (const id of security.definerWithoutSearchPath) {
       const l = at(id, /security\s+definer/i);
+      if (!l) continue;
       smells.push({ code: 'definer-without-search-path', file: path(l.file), line: l.line, message: `${id} is SECURITY DEFINER without SET search_path: a caller's objects can shadow the ones it uses`, details: [] });
     }
     for (const id of security.rlsWithoutPolicy) {
-      const l = at(id, /row\s+level\s+security/i);
+      const l = at(id, /row\s+level\s+security/i, true);
+      if (!l) continue;
       smells.push({ code: 'rls-without-policy', file: path(l.file), line: l.line, message: `${id} has row level security enabled but no policy: every row is hidden from non-owners`, details: [] });
     }
     for (const e of security.exposedWithoutRls) {
       const l = at(e.table, e.via === 'table grant' ? /\bgrant\b/i : /create\s+table/i);
+      if (!l) continue;
       smells.push({
         code: 'exposed-without-rls',
         file: path(l.file),
