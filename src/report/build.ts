@@ -1,14 +1,28 @@
 /**
  * The consolidation report as data (`--json`), built from what a replay recorded and the catalog
- * the baseline was emitted from. Pure: no database, no clock.
+ * the baseline was emitted from. Pure: no database, no clock (prelude paths are shown relative to
+ * the working directory).
  */
+import path from 'node:path';
 import type { Catalog } from '../catalog/model.js';
+import { presetsDir } from '../presets/paths.js';
 import type { MigrationSet } from '../discover/types.js';
 import type { ReplayResult } from '../replay/index.js';
 import { foldHistory, type FileEffect, type ObjectTrail } from './history.js';
 import { erDiagrams, type Diagram } from './mermaid.js';
 import type { Recorded } from './recorder.js';
 import { findSmells, type Smell } from './smells.js';
+
+/**
+ * A prelude's path as the report shows it, the same on every machine: a preset's file by its name
+ * in the preset, another relative to the working directory when it lies under it.
+ */
+function shownPath(file: string): string {
+  const inPresets = path.relative(presetsDir, file);
+  if (!inPresets.startsWith('..') && !path.isAbsolute(inPresets)) return `preset ${inPresets.split(path.sep).join('/')}`;
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+}
 
 export interface ReportInput {
   set: MigrationSet;
@@ -86,7 +100,7 @@ export function buildReport(input: ReportInput): Report {
       files: set.migrations.length,
       format: set.format,
       formatReason: set.formatReason,
-      preludes: input.replay.preludes.map((p) => p.path),
+      preludes: input.replay.preludes.map((p) => shownPath(p.path)),
       postgresMajor: Math.floor(catalog.serverVersionNum / 10000),
       objects: [...objects]
         .map(([k, count]) => {
