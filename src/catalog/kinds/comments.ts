@@ -17,7 +17,10 @@ WITH d AS (
   WHERE (d.objoid >= 16384 OR d.classoid = ${cls('pg_namespace')})
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
 ), t AS (
-  SELECT d.*, ${idOf('d.classoid', 'd.objoid', 'd.objsubid')} AS target_id, o.schema AS target_schema, o.type, o.identity,
+  -- pg_identify_object quotes the schema where its name needs it; objects carry the plain name
+  SELECT d.*, ${idOf('d.classoid', 'd.objoid', 'd.objsubid')} AS target_id,
+    CASE WHEN o.schema LIKE '"%' THEN pg_catalog.replace(pg_catalog.substr(o.schema, 2, pg_catalog.length(o.schema) - 2), '""', '"') ELSE o.schema END AS target_schema,
+    o.type, o.identity,
     CASE d.classoid
       WHEN ${cls('pg_class')} THEN (SELECT CASE WHEN d.objsubid <> 0
           THEN (SELECT pg_catalog.format('COLUMN %s.%I', c.oid::pg_catalog.regclass, a.attname) FROM pg_catalog.pg_attribute a
