@@ -34,6 +34,23 @@ export const compositeEmitter: KindEmitter<'composite'> = {
     return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TYPE ${o.def.qname};`,
+  // ALTER TYPE keeps the columns that use it; only an order ALTER cannot reach rebuilds it.
+  alter(before, after, ctx) {
+    const [b, a] = [before.def.attributes, after.def.attributes];
+    const kept = b.filter((x) => a.some((y) => y.name === x.name));
+    const added = a.filter((y) => !b.some((x) => x.name === y.name));
+    if ([...kept, ...added].some((x, i) => x.name !== a[i]?.name)) return dropThenCreate(this, before, after, ctx);
+    const typed = (x: (typeof a)[number]) => `${x.type}${x.collation ? ` COLLATE ${x.collation}` : ''}`;
+    const changes = [
+      ...b.filter((x) => !kept.includes(x)).map((x) => `DROP ATTRIBUTE ${x.name}`),
+      ...kept.flatMap((x) => {
+        const now = a.find((y) => y.name === x.name)!;
+        return typed(now) === typed(x) ? [] : [`ALTER ATTRIBUTE ${x.name} TYPE ${typed(now)}`];
+      }),
+      ...added.map((x) => `ADD ATTRIBUTE ${x.name} ${typed(x)}`),
+    ];
+    return [step(after, changes.length ? `ALTER TYPE ${after.def.qname} ${changes.join(', ')};` : '', this.key(after, ctx))];
+  },
 };
 
 export const rangeEmitter: KindEmitter<'range'> = {
@@ -70,6 +87,30 @@ export const domainEmitter: KindEmitter<'domain'> = {
     return [step(o, sql + ownerSql(o, 'DOMAIN', d.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP DOMAIN ${o.def.qname};`,
+  // ALTER DOMAIN keeps the columns that use it; only a new base type or collation rebuilds it.
+  alter(before, after, ctx) {
+    const [b, a] = [before.def, after.def];
+    if (b.baseType !== a.baseType || b.collation !== a.collation) return dropThenCreate(this, before, after, ctx);
+    const at = `ALTER DOMAIN ${a.qname}`;
+    const sql: string[] = [];
+    if (b.default !== a.default) sql.push(a.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${a.default};`);
+    if (b.notNull !== a.notNull) sql.push(`${at} ${a.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    const unvalidated = (definition: string) => definition.replace(/ NOT VALID$/, '');
+    for (const c of b.constraints) {
+      const now = a.constraints.find((x) => x.name === c.name);
+      if (now && unvalidated(now.definition) === unvalidated(c.definition) && (now.validated || !c.validated)) {
+        if (now.validated && !c.validated) sql.push(`${at} VALIDATE CONSTRAINT ${c.name};`);
+        continue;
+      }
+      sql.push(`${at} DROP CONSTRAINT ${c.name};`);
+    }
+    for (const c of a.constraints) {
+      const was = b.constraints.find((x) => x.name === c.name);
+      if (was && unvalidated(was.definition) === unvalidated(c.definition) && (c.validated || !was.validated)) continue;
+      sql.push(`${at} ADD CONSTRAINT ${c.name} ${c.definition};`);
+    }
+    return [step(after, sql.join('\n'), this.key(after, ctx))];
+  },
 };
 
 export function sequenceOptionsSql(s: SequenceOptions, indent: string, withType = true): string {
