@@ -9,14 +9,21 @@ export const enumEmitter: KindEmitter<'enum'> = {
     return [step(o, sql + ownerSql(o, 'TYPE', o.def.qname, ctx), this.key(o, ctx))];
   },
   drop: (o) => `DROP TYPE ${o.def.qname};`,
-  // Labels can only be added: place each new one next to its neighbour in the final order.
+  // Labels can be renamed and added, never removed: a label gone was renamed (paired in order with
+  // the new ones), then each new one is placed next to its neighbour in the final order.
   alter(before, after, ctx) {
-    const old = new Set(before.def.labels);
+    const now = new Set(after.def.labels);
+    const was = new Set(before.def.labels);
+    const gone = before.def.labels.filter((l) => !now.has(l));
+    const fresh = after.def.labels.filter((l) => !was.has(l));
+    const renames = new Map(gone.map((l, k) => [l, fresh[k]]));
+    const renamed = before.def.labels.map((l) => renames.get(l) ?? l);
+    const old = new Set(renamed);
     const kept = after.def.labels.filter((l) => old.has(l));
-    if (kept.length !== before.def.labels.length || kept.some((l, i) => l !== before.def.labels[i])) {
+    if (gone.length > fresh.length || kept.length !== renamed.length || kept.some((l, i) => l !== renamed[i])) {
       return dropThenCreate(this, before, after, ctx);
     }
-    const sql: string[] = [];
+    const sql: string[] = [...renames].map(([from, to]) => `ALTER TYPE ${after.def.qname} RENAME VALUE ${from} TO ${to};`);
     after.def.labels.forEach((label, i) => {
       if (old.has(label)) return;
       const position = i === 0 ? `BEFORE ${after.def.labels[1]}` : `AFTER ${after.def.labels[i - 1]}`;
