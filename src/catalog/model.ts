@@ -170,6 +170,8 @@ export interface ViewDef {
   populated: boolean;
   /** Column defaults of an updatable view (ALTER VIEW ... SET DEFAULT), in column order. */
   defaults: { column: string; expression: string }[];
+  /** Its columns, `name type`, in order: what CREATE OR REPLACE VIEW may only extend. */
+  columns: string[];
 }
 
 export interface FunctionDef {

@@ -1,4 +1,4 @@
-import type { AnyObject, Catalog, ModelObject, ObjectKind } from '../catalog/model.js';
+import type { AnyObject, Catalog, ModelObject, ObjectKind, ViewDef } from '../catalog/model.js';
 import { dataSection } from './data.js';
 import { inlineElements, orderSteps } from './order.js';
 import { emitterFor } from './registry.js';
@@ -71,12 +71,17 @@ export function objectSteps(o: AnyObject, ctx: EmitContext, before?: AnyObject):
  * must follow the data (trigger firing states, materialized view refreshes).
  */
 export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: EmitOptions = {}): string {
-  const ctx = emitContext(catalog, options);
-  const previous = new Map(catalog.changed.map((c) => [c.after.id, c.before]));
+  // A changed view that CREATE OR REPLACE cannot reach (a column dropped, renamed or retyped, as
+  // when the migrations dropped it around a change to a column it reads) is dropped with the
+  // removed objects, ahead of the changes it would block, and made again.
+  const rebuilt = catalog.changed.filter((c) => c.after.kind === 'view' && c.before.kind === 'view' && !replaceable(c.before.def, c.after.def));
+  const changed = catalog.changed.filter((c) => !rebuilt.includes(c));
+  const ctx = emitContext({ objects: catalog.objects, changed }, options);
+  const previous = new Map(changed.map((c) => [c.after.id, c.before]));
   const steps = catalog.objects.flatMap((o) => objectSteps(o, ctx, previous.get(o.id))).filter((s) => s.sql !== '');
   const ordered = inlineElements(orderSteps(steps));
   const out: string[] = [headerText(header, catalog, options)];
-  const drops = dropStatements(catalog.removed);
+  const drops = dropStatements([...catalog.removed, ...rebuilt.map((c) => c.before)]);
   if (drops.length) out.push('-- Objects the migrations dropped from the pre-existing database', ...drops);
   let heading: string | undefined;
   for (const s of ordered) {
@@ -101,6 +106,11 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
 function sectionHeading(s: Step): string {
   if (s.key[0] !== '') return `-- Schema ${s.key[0]}`;
   return s.key[1] === groupRank.schema ? '-- Cluster-wide: roles' : '-- Database-wide: objects outside any schema';
+}
+
+/** Whether CREATE OR REPLACE VIEW turns `before` into `after`: same kind, columns kept in order, new ones at the end. */
+function replaceable(before: ViewDef, after: ViewDef): boolean {
+  return !before.materialized && !after.materialized && before.columns.every((c, i) => after.columns[i] === c);
 }
 
 const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'userMapping', 'server', 'foreignDataWrapper', 'operatorClass', 'operatorFamily', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];

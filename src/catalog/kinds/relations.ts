@@ -212,7 +212,9 @@ export const views: KindIntrospector = {
     'populated', c.relkind = 'm' AND c.relispopulated,
     -- ALTER VIEW ... SET DEFAULT, for inserts through an updatable view
     'defaults', COALESCE((SELECT pg_catalog.json_agg(pg_catalog.json_build_object('column', pg_catalog.quote_ident(a.attname), 'expression', pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) ORDER BY a.attnum)
-      FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = c.oid), '[]')) AS def,
+      FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum WHERE ad.adrelid = c.oid), '[]'),
+    'columns', COALESCE((SELECT pg_catalog.json_agg(pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod) ORDER BY a.attnum)
+      FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '[]')) AS def,
   ARRAY(SELECT ${idOf(cls('pg_attrdef'), 'ad.oid')} FROM pg_catalog.pg_attrdef ad WHERE ad.adrelid = c.oid) AS covers
 ${relFrom}
 WHERE c.relkind IN ('v', 'm') AND ${relWhere}
