@@ -47,7 +47,8 @@ async function interruptMidReplay(args: string[], strike: (cliPid: number) => vo
   expect(reached, 'the replay never reached pg_sleep').toBe(true);
   strike(pid);
   const run = await running;
-  await waitFor(() => processesIn(engineTmp).length === 0 && pgsquashTempDirs(engineTmp).length === 0, 10_000);
+  // the watchdog (a shell naming the temp dir) exits a moment after pgsquash dismisses it: wait for it too
+  await waitFor(() => processesIn(engineTmp).length === 0 && processesMatching(engineTmp).length === 0 && pgsquashTempDirs(engineTmp).length === 0, 10_000);
   expect(processesIn(engineTmp), 'processes still working in the temp dir').toEqual([]);
   expect(processesMatching(engineTmp), 'processes (watchdog, postgres) still naming the temp dir').toEqual([]);
   expect(pgsquashTempDirs(engineTmp), 'cluster dirs left behind').toEqual([]);
