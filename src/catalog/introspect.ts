@@ -3,6 +3,7 @@ import { dataTables, movedSequences, readExtensionConfig, readSequenceStates, re
 import { UncoveredObjectsError } from './errors.js';
 import { OTHER_DATABASE } from './queries/identities.js';
 import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
+import { viewReplaceable } from './views.js';
 import { readCatalog } from './read-model.js';
 import { inCatalogSession, serverVersionNum } from './session.js';
 
@@ -78,16 +79,21 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
 function delta(before: AnyObject[], after: AnyObject[]): Pick<Catalog, 'objects' | 'changed' | 'removed'> {
   const old = new Map(before.map((o) => [o.id, o]));
   const now = new Set(after.map((o) => o.id));
-  const objects: AnyObject[] = [];
   const changed: ChangedObject[] = [];
   for (const o of after) {
     const prior = old.get(o.id);
-    if (prior && sameDefinition(prior, o)) continue;
-    objects.push(o);
-    if (prior) changed.push({ before: prior, after: o });
+    if (prior && !sameDefinition(prior, o)) changed.push({ before: prior, after: o });
   }
+  // A view the baseline drops and makes again takes its grants, comments, rules and triggers with
+  // it: those count as new even where the migrations restored them as they were.
+  const rebuilt = new Set(changed.filter((c) => c.before.kind === 'view' && c.after.kind === 'view' && !viewReplaceable(c.before.def, c.after.def)).map((c) => c.after.id));
+  const objects = after.filter((o) => {
+    const prior = old.get(o.id);
+    return !prior || !sameDefinition(prior, o) || (o.parent !== null && rebuilt.has(o.parent));
+  });
   return { objects, changed, removed: before.filter((o) => !now.has(o.id)) };
 }
+
 
 export function sameDefinition(a: AnyObject, b: AnyObject): boolean {
   return a.kind === b.kind && a.parent === b.parent && JSON.stringify(a.def) === JSON.stringify(b.def);

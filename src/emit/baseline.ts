@@ -1,4 +1,5 @@
-import type { AnyObject, Catalog, ModelObject, ObjectKind, ViewDef } from '../catalog/model.js';
+import { viewReplaceable } from '../catalog/views.js';
+import type { AnyObject, Catalog, ModelObject, ObjectKind } from '../catalog/model.js';
 import { dataSection } from './data.js';
 import { inlineElements, orderSteps } from './order.js';
 import { emitterFor } from './registry.js';
@@ -73,8 +74,9 @@ export function objectSteps(o: AnyObject, ctx: EmitContext, before?: AnyObject):
 export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: EmitOptions = {}): string {
   // A changed view that CREATE OR REPLACE cannot reach (a column dropped, renamed or retyped, as
   // when the migrations dropped it around a change to a column it reads) is dropped with the
-  // removed objects, ahead of the changes it would block, and made again.
-  const rebuilt = catalog.changed.filter((c) => c.after.kind === 'view' && c.before.kind === 'view' && !replaceable(c.before.def, c.after.def));
+  // removed objects, ahead of the changes it would block, and made again (with its grants and
+  // comments: catalog/introspect.ts counts them as new).
+  const rebuilt = catalog.changed.filter((c) => c.after.kind === 'view' && c.before.kind === 'view' && !viewReplaceable(c.before.def, c.after.def));
   const changed = catalog.changed.filter((c) => !rebuilt.includes(c));
   const ctx = emitContext({ objects: catalog.objects, changed }, options);
   const previous = new Map(changed.map((c) => [c.after.id, c.before]));
@@ -106,11 +108,6 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
 function sectionHeading(s: Step): string {
   if (s.key[0] !== '') return `-- Schema ${s.key[0]}`;
   return s.key[1] === groupRank.schema ? '-- Cluster-wide: roles' : '-- Database-wide: objects outside any schema';
-}
-
-/** Whether CREATE OR REPLACE VIEW turns `before` into `after`: same kind, columns kept in order, new ones at the end. */
-function replaceable(before: ViewDef, after: ViewDef): boolean {
-  return !before.materialized && !after.materialized && before.columns.every((c, i) => after.columns[i] === c);
 }
 
 const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'userMapping', 'server', 'foreignDataWrapper', 'operatorClass', 'operatorFamily', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];
