@@ -53,8 +53,8 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
 
     const byId = new Map(all.map((o) => [o.id, o]));
     const baseline = options.before?.objects ?? preinstalled.map((id) => byId.get(id)!);
-    const { objects, changed, removed } = delta(baseline, all);
-    if (!options.includeData) return { serverVersionNum: version, objects, changed, removed, data: null, sequences: null };
+    const { objects, changed, removed, rebuilt } = delta(baseline, all);
+    if (!options.includeData) return { serverVersionNum: version, objects, changed, removed, rebuilt, data: null, sequences: null };
     // Rows of new tables, plus pre-existing tables whose rows the migrations changed; extensions'
     // configuration tables count as tables (new with their extension, or pre-existing).
     const config = await readExtensionConfig(client);
@@ -69,6 +69,7 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
       objects,
       changed,
       removed,
+      rebuilt,
       data: await readTableData(client, tables, [...all, ...config.columns], replace),
       sequences: movedSequences(await readSequenceStates(client, [...all, ...config.sequences]), options.before?.sequences ?? []),
     };
@@ -76,7 +77,7 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
 }
 
 /** What differs from `before`: new and changed objects, and pre-existing ones that are gone. */
-function delta(before: AnyObject[], after: AnyObject[]): Pick<Catalog, 'objects' | 'changed' | 'removed'> {
+function delta(before: AnyObject[], after: AnyObject[]): Required<Pick<Catalog, 'objects' | 'changed' | 'removed' | 'rebuilt'>> {
   const old = new Map(before.map((o) => [o.id, o]));
   const now = new Set(after.map((o) => o.id));
   const changed: ChangedObject[] = [];
@@ -87,11 +88,21 @@ function delta(before: AnyObject[], after: AnyObject[]): Pick<Catalog, 'objects'
   // A view the baseline drops and makes again takes its grants, comments, rules and triggers with
   // it: those count as new even where the migrations restored them as they were.
   const rebuilt = new Set(changed.filter((c) => c.before.kind === 'view' && c.after.kind === 'view' && !viewReplaceable(c.before.def, c.after.def)).map((c) => c.after.id));
+  // Pre-existing views that read a rebuilt one go with it, even unchanged: DROP VIEW refuses while they exist.
+  for (let grew = rebuilt.size > 0; grew; ) {
+    grew = false;
+    for (const o of after) {
+      if (o.kind !== 'view' || rebuilt.has(o.id) || !old.has(o.id) || !o.deps.some((d) => rebuilt.has(d))) continue;
+      rebuilt.add(o.id);
+      grew = true;
+      if (!changed.some((c) => c.after.id === o.id)) changed.push({ before: old.get(o.id)!, after: o });
+    }
+  }
   const objects = after.filter((o) => {
     const prior = old.get(o.id);
-    return !prior || !sameDefinition(prior, o) || (o.parent !== null && rebuilt.has(o.parent));
+    return !prior || !sameDefinition(prior, o) || rebuilt.has(o.id) || (o.parent !== null && rebuilt.has(o.parent));
   });
-  return { objects, changed, removed: before.filter((o) => !now.has(o.id)) };
+  return { objects, changed, removed: before.filter((o) => !now.has(o.id)), rebuilt: [...rebuilt].sort() };
 }
 
 

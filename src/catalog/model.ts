@@ -273,6 +273,11 @@ export interface Catalog {
   changed: ChangedObject[];
   /** Pre-existing objects the migrations dropped. */
   removed: AnyObject[];
+  /**
+   * Ids of changed pre-existing views the baseline drops and makes again (CREATE OR REPLACE cannot
+   * reach them, or they read one that is): all are in `changed`. Absent: worked out by emit.
+   */
+  rebuilt?: string[];
   /** Present when introspected with `includeData`. */
   data: TableData[] | null;
   sequences: SequenceState[] | null;

@@ -76,7 +76,10 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
   // when the migrations dropped it around a change to a column it reads) is dropped with the
   // removed objects, ahead of the changes it would block, and made again (with its grants and
   // comments: catalog/introspect.ts counts them as new).
-  const rebuilt = catalog.changed.filter((c) => c.after.kind === 'view' && c.before.kind === 'view' && !viewReplaceable(c.before.def, c.after.def));
+  const rebuiltIds = new Set(
+    catalog.rebuilt ?? catalog.changed.filter((c) => c.after.kind === 'view' && c.before.kind === 'view' && !viewReplaceable(c.before.def, c.after.def)).map((c) => c.after.id),
+  );
+  const rebuilt = catalog.changed.filter((c) => rebuiltIds.has(c.after.id));
   const changed = catalog.changed.filter((c) => !rebuilt.includes(c));
   const ctx = emitContext({ objects: catalog.objects, changed }, options);
   const previous = new Map(changed.map((c) => [c.after.id, c.before]));
@@ -112,14 +115,26 @@ function sectionHeading(s: Step): string {
 
 const dropOrder: ObjectKind[] = ['comment', 'trigger', 'index', 'constraint', 'view', 'column', 'table', 'userMapping', 'server', 'foreignDataWrapper', 'operatorClass', 'operatorFamily', 'sequence', 'function', 'domain', 'range', 'composite', 'enum', 'extension', 'schema'];
 
-/** Dependents before what they depend on, by kind, then by id descending; parts go with their parent. */
+/**
+ * Dependents before what they depend on (a view on a view), else by kind, then by id descending;
+ * parts go with their parent.
+ */
 function dropStatements(removed: AnyObject[]): string[] {
   const rank = (o: AnyObject) => dropOrder.indexOf(o.kind);
   const gone = new Set(removed.map((o) => o.id));
-  return removed
+  const pending = removed
     .filter((o) => !o.parent || !gone.has(o.parent))
-    .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-    .map((o) => emitter(o.kind).drop(o as ModelObject));
+    .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const ordered: AnyObject[] = [];
+  const dropped = new Set<string>();
+  // whoever still depends on `o` among those not dropped yet
+  const blocked = (o: AnyObject) => pending.some((p) => !dropped.has(p.id) && p !== o && p.deps.includes(o.id));
+  while (ordered.length < pending.length) {
+    const next = pending.find((o) => !dropped.has(o.id) && !blocked(o)) ?? pending.find((o) => !dropped.has(o.id))!;
+    ordered.push(next);
+    dropped.add(next.id);
+  }
+  return ordered.map((o) => emitter(o.kind).drop(o as ModelObject));
 }
 
 function headerText(h: HeaderInfo, catalog: Catalog, options: EmitOptions): string {
