@@ -125,14 +125,19 @@ function dropStatements(removed: AnyObject[]): string[] {
   const pending = removed
     .filter((o) => !o.parent || !gone.has(o.parent))
     .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  // how many of those not dropped yet depend on each one
+  const ids = new Set(pending.map((o) => o.id));
+  const depsOf = (o: AnyObject) => new Set(o.deps.filter((d) => d !== o.id && ids.has(d)));
+  const dependents = new Map<string, number>();
+  for (const o of pending) for (const d of depsOf(o)) dependents.set(d, (dependents.get(d) ?? 0) + 1);
   const ordered: AnyObject[] = [];
   const dropped = new Set<string>();
-  // whoever still depends on `o` among those not dropped yet
-  const blocked = (o: AnyObject) => pending.some((p) => !dropped.has(p.id) && p !== o && p.deps.includes(o.id));
   while (ordered.length < pending.length) {
-    const next = pending.find((o) => !dropped.has(o.id) && !blocked(o)) ?? pending.find((o) => !dropped.has(o.id))!;
+    // a cycle (none is expected among drops) falls back to the kind order
+    const next = pending.find((o) => !dropped.has(o.id) && !dependents.get(o.id)) ?? pending.find((o) => !dropped.has(o.id))!;
     ordered.push(next);
     dropped.add(next.id);
+    for (const d of depsOf(next)) dependents.set(d, dependents.get(d)! - 1);
   }
   return ordered.map((o) => emitter(o.kind).drop(o as ModelObject));
 }
