@@ -77,7 +77,7 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
 }
 
 /** What differs from `before`: new and changed objects, and pre-existing ones that are gone. */
-function delta(before: AnyObject[], after: AnyObject[]): Required<Pick<Catalog, 'objects' | 'changed' | 'removed' | 'rebuilt'>> {
+function delta(before: AnyObject[], after: AnyObject[]): Pick<Catalog, 'objects' | 'changed' | 'removed' | 'rebuilt'> {
   const old = new Map(before.map((o) => [o.id, o]));
   const now = new Set(after.map((o) => o.id));
   const changed: ChangedObject[] = [];

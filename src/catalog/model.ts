@@ -275,9 +275,9 @@ export interface Catalog {
   removed: AnyObject[];
   /**
    * Ids of changed pre-existing views the baseline drops and makes again (CREATE OR REPLACE cannot
-   * reach them, or they read one that is): all are in `changed`. Absent: worked out by emit.
+   * reach them, or they read one that is): all are in `changed`.
    */
-  rebuilt?: string[];
+  rebuilt: string[];
   /** Present when introspected with `includeData`. */
   data: TableData[] | null;
   sequences: SequenceState[] | null;

@@ -1,4 +1,3 @@
-import { viewReplaceable } from '../catalog/views.js';
 import type { AnyObject, Catalog, ModelObject, ObjectKind } from '../catalog/model.js';
 import { dataSection } from './data.js';
 import { inlineElements, orderSteps } from './order.js';
@@ -76,9 +75,7 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
   // when the migrations dropped it around a change to a column it reads) is dropped with the
   // removed objects, ahead of the changes it would block, and made again (with its grants and
   // comments: catalog/introspect.ts counts them as new).
-  const rebuiltIds = new Set(
-    catalog.rebuilt ?? catalog.changed.filter((c) => c.after.kind === 'view' && c.before.kind === 'view' && !viewReplaceable(c.before.def, c.after.def)).map((c) => c.after.id),
-  );
+  const rebuiltIds = new Set(catalog.rebuilt);
   const rebuilt = catalog.changed.filter((c) => rebuiltIds.has(c.after.id));
   const changed = catalog.changed.filter((c) => !rebuilt.includes(c));
   const ctx = emitContext({ objects: catalog.objects, changed }, options);

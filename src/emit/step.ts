@@ -83,12 +83,12 @@ export function subKey(obj: AnyObject, rank: number, ctx: EmitContext, name: str
   return parent ? [parent[0], parent[1], parent[2], rank, name] : [obj.schema, parentRank, obj.parent ?? obj.id, rank, name];
 }
 
-/** `\nALTER <what> <name> OWNER TO <owner>;` when the baseline carries owners (`--owners`), else nothing. */
 /** The owner to write (OWNER TO), or null: owners are not emitted, or it is the role applying the baseline. */
 export function ownerToWrite(owner: string | null, ctx: EmitContext): string | null {
   return ctx.options.owners && owner && owner !== ctx.options.applier ? owner : null;
 }
 
+/** `\nALTER <what> <name> OWNER TO <owner>;` when an owner is to be written (`ownerToWrite`), else nothing. */
 export function ownerSql(obj: AnyObject, what: string, name: string, ctx: EmitContext): string {
   const owner = ownerToWrite(obj.owner, ctx);
   return owner ? `\nALTER ${what} ${name} OWNER TO ${owner};` : '';

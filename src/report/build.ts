@@ -18,10 +18,15 @@ import { findSmells, type Smell } from './smells.js';
  * in the preset, another relative to the working directory when it lies under it.
  */
 function shownPath(file: string): string {
-  const inPresets = path.relative(presetsDir, file);
-  if (!inPresets.startsWith('..') && !path.isAbsolute(inPresets)) return `preset ${inPresets.split(path.sep).join('/')}`;
-  const relative = path.relative(process.cwd(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : file;
+  const inPresets = under(presetsDir, file);
+  if (inPresets) return `preset ${inPresets}`;
+  return under(process.cwd(), file) ?? file;
+}
+
+/** `file` relative to `dir`, with forward slashes, when it lies under `dir`. */
+function under(dir: string, file: string): string | undefined {
+  const relative = path.relative(dir, file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative.split(path.sep).join('/') : undefined;
 }
 
 export interface ReportInput {

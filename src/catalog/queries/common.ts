@@ -94,8 +94,11 @@ export function userSchema(nspname: string): string {
  * aside): the guard's enumeration leaves these out (a kind row covers each), so the many rows of
  * a large schema are not enumerated twice.
  */
+/** Relkinds the table kind reads: tables, partitioned tables, foreign tables. */
+export const TABLE_RELKINDS = `('r', 'p', 'f')`;
+
 export function modelledTable(rel: string, nsp: string): string {
-  return `${rel}.relkind IN ('r', 'p', 'f') AND ${userSchema(`${nsp}.nspname`)}`;
+  return `${rel}.relkind IN ${TABLE_RELKINDS} AND ${userSchema(`${nsp}.nspname`)}`;
 }
 
 /** An index of a table or materialized view (a constraint's own index is the constraint's part). */

@@ -1,5 +1,5 @@
 import { SCRATCH_SUFFIX } from '../../engine/database.js';
-import { address, byColumn, cls, idOf, modelledConstraint, modelledIndex, modelledTable } from './common.js';
+import { address, byColumn, cls, idOf, modelledConstraint, modelledIndex, modelledTable, TABLE_RELKINDS } from './common.js';
 
 /**
  * Catalogs whose rows are database objects a migration can create. The completeness guard takes
@@ -60,7 +60,7 @@ const catalogs = (v: number): { catalog: string; where?: string }[] => [
   { catalog: 'pg_largeobject_metadata' },
   { catalog: 'pg_subscription', where: `subdbid = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())` },
   // Defaults of table columns belong to the column; others (a view column's default) are objects.
-  { catalog: 'pg_attrdef', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = o.adrelid AND r.relkind IN ('r', 'p', 'f'))` },
+  { catalog: 'pg_attrdef', where: `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class r WHERE r.oid = o.adrelid AND r.relkind IN ${TABLE_RELKINDS})` },
 ];
 
 export function identitiesQuery(v: number): string {
@@ -101,7 +101,10 @@ export function privilegesQuery(): string {
     WHERE ${column} IS NOT NULL${where ? ` AND ${where}` : ''}`;
   });
   return `
-WITH o AS (${parts.join('\n  UNION ALL ')})
+WITH o AS (${parts.join('\n  UNION ALL ')}),
+-- the cluster's other databases, but pgsquash's own (a replay's, a verification's)
+others AS (SELECT d.oid, d.datname, d.datacl FROM pg_catalog.pg_database d
+  WHERE d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}')
 SELECT ${privilegesIdentity('o.classid', 'o.objid', 'o.objsubid', 'o.acl')} AS id FROM o
 WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_init_privs ip WHERE ip.classoid = o.classid AND ip.objoid = o.objid
     AND ip.objsubid = o.objsubid AND ip.initprivs = o.acl)
@@ -114,19 +117,16 @@ SELECT 'security label for ' || l.provider || ' on ' || ${idOf('l.classoid', 'l.
 -- Another database of the cluster changed by name (ALTER DATABASE postgres SET ..., GRANT ... ON
 -- DATABASE postgres, COMMENT ON DATABASE postgres): the replay's database has another name, so
 -- the change landed outside what is read. Named here, it stops the baseline instead of being lost.
--- pgsquash's own databases (a replay's, a verification's) are left out.
 UNION ALL
 SELECT 'settings of database ' || pg_catalog.quote_ident(d.datname) || COALESCE(' for role ' || pg_catalog.quote_ident(r.rolname), '') || ': '
     || pg_catalog.array_to_string(s.setconfig, ',')
-  FROM pg_catalog.pg_db_role_setting s JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
-  WHERE d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}'
+  FROM pg_catalog.pg_db_role_setting s JOIN others d ON d.oid = s.setdatabase LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
 UNION ALL
-SELECT 'privileges on database ' || pg_catalog.quote_ident(d.datname) || ': ' || d.datacl::text
-  FROM pg_catalog.pg_database d WHERE d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}' AND d.datacl IS NOT NULL
+SELECT 'privileges on database ' || pg_catalog.quote_ident(d.datname) || ': ' || d.datacl::text FROM others d WHERE d.datacl IS NOT NULL
 UNION ALL
 SELECT 'comment on database ' || pg_catalog.quote_ident(d.datname) || ': ' || x.description
-  FROM pg_catalog.pg_shdescription x JOIN pg_catalog.pg_database d ON d.oid = x.objoid
-  WHERE x.classoid = ${cls('pg_database')} AND d.datname <> pg_catalog.current_database() AND d.datname !~ '${SCRATCH_SUFFIX}'`;
+  FROM pg_catalog.pg_shdescription x JOIN others d ON d.oid = x.objoid
+  WHERE x.classoid = ${cls('pg_database')}`;
 }
 
 /** Guard names of another database's settings, privileges or comment (privilegesQuery). */

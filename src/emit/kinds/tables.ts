@@ -11,6 +11,11 @@ function children<K extends AnyObject['kind']>(ctx: EmitContext, parent: string,
   return (ctx.children.get(parent) ?? []).filter((o) => o.kind === kind) as unknown as ModelObject<K>[];
 }
 
+/** A table's emitted columns in their order. */
+function columnsInOrder(ctx: EmitContext, table: string): ModelObject<'column'>[] {
+  return children(ctx, table, 'column').sort((a, b) => a.def.position - b.def.position);
+}
+
 export function columnSql(c: ColumnDef): string {
   return `${c.name} ${c.type}${optionsClause(c.fdwOptions)}${c.collation ? ` COLLATE ${c.collation}` : ''}${columnOptions(c)}`;
 }
@@ -74,7 +79,7 @@ function inheritedColumnFixes(table: ModelObject<'table'>, ctx: EmitContext): st
  */
 function inheritsLater(table: ModelObject<'table'>, ctx: EmitContext): boolean {
   if (table.def.inherits.length === 0 || table.def.partitionOf !== null) return false;
-  const columns = children(ctx, table.id, 'column').sort((a, b) => a.def.position - b.def.position);
+  const columns = columnsInOrder(ctx, table.id);
   const constraints = children(ctx, table.id, 'constraint');
   if (columns.some((c) => !c.def.local) || constraints.some((c) => !c.def.local)) return false;
   const order: string[] = [];
@@ -82,7 +87,7 @@ function inheritsLater(table: ModelObject<'table'>, ctx: EmitContext): boolean {
     const parentTable = ctx.objects.get(tableIds(ctx).get(parent) ?? '');
     // a parent that is not emitted (made before the migrations): its columns are not known here
     if (!parentTable) return false;
-    for (const c of children(ctx, parentTable.id, 'column').sort((a, b) => a.def.position - b.def.position)) {
+    for (const c of columnsInOrder(ctx, parentTable.id)) {
       if (!order.includes(c.def.name)) order.push(c.def.name);
     }
   }
@@ -117,9 +122,7 @@ export const tableEmitter: KindEmitter<'table'> = {
   create(o, ctx) {
     const d = o.def;
     const partition = d.partitionOf !== null;
-    const cols = children(ctx, o.id, 'column')
-      .filter((c) => partition || c.def.local)
-      .sort((a, b) => a.def.position - b.def.position);
+    const cols = columnsInOrder(ctx, o.id).filter((c) => partition || c.def.local);
     const inline = children(ctx, o.id, 'constraint').filter((c) => declaredInline(c, ctx));
     // A partition takes its parent's identity when attached (Postgres 17 shows it on the partition's
     // column too), and may not have one of its own.
@@ -297,7 +300,9 @@ function partitionTree(ctx: EmitContext): PartitionTree {
       if (t.kind !== 'table' || t.def.partitionOf === null) continue;
       const parent = tableIds(ctx).get(t.def.partitionOf);
       if (!parent) continue;
-      tree.children.set(parent, [...(tree.children.get(parent) ?? []), t.id]);
+      const list = tree.children.get(parent) ?? [];
+      list.push(t.id);
+      tree.children.set(parent, list);
       tree.parent.set(t.id, parent);
     }
     partitionTreeCache.set(ctx, tree);

@@ -102,19 +102,18 @@ export const domainEmitter: KindEmitter<'domain'> = {
     const sql: string[] = [];
     if (b.default !== a.default) sql.push(a.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${a.default};`);
     if (b.notNull !== a.notNull) sql.push(`${at} ${a.notNull ? 'SET' : 'DROP'} NOT NULL;`);
+    type Constraint = (typeof a.constraints)[number];
     const unvalidated = (definition: string) => definition.replace(/ NOT VALID$/, '');
+    // the same check, at most validated since (a validation cannot be undone in place)
+    const kept = (was: Constraint | undefined, now: Constraint | undefined) =>
+      was !== undefined && now !== undefined && unvalidated(was.definition) === unvalidated(now.definition) && (now.validated || !was.validated);
     for (const c of b.constraints) {
       const now = a.constraints.find((x) => x.name === c.name);
-      if (now && unvalidated(now.definition) === unvalidated(c.definition) && (now.validated || !c.validated)) {
-        if (now.validated && !c.validated) sql.push(`${at} VALIDATE CONSTRAINT ${c.name};`);
-        continue;
-      }
-      sql.push(`${at} DROP CONSTRAINT ${c.name};`);
+      if (!kept(c, now)) sql.push(`${at} DROP CONSTRAINT ${c.name};`);
+      else if (now!.validated && !c.validated) sql.push(`${at} VALIDATE CONSTRAINT ${c.name};`);
     }
     for (const c of a.constraints) {
-      const was = b.constraints.find((x) => x.name === c.name);
-      if (was && unvalidated(was.definition) === unvalidated(c.definition) && (c.validated || !was.validated)) continue;
-      sql.push(`${at} ADD CONSTRAINT ${c.name} ${c.definition};`);
+      if (!kept(b.constraints.find((x) => x.name === c.name), c)) sql.push(`${at} ADD CONSTRAINT ${c.name} ${c.definition};`);
     }
     return [step(after, sql.join('\n'), this.key(after, ctx))];
   },
