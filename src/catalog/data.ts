@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { SCRATCH_SUFFIX } from '../engine/database.js';
 import type { AnyObject, ColumnDef, ModelObject, SequenceOptions, SequenceState, TableData, TableDef } from './model.js';
 
 const BATCH = 500;
@@ -95,8 +96,12 @@ export async function readTableData(client: pg.Client, tables: Table[], objects:
   const orderOf = await primaryKeyOrder(client, wanted.map((t) => t.def.qname));
   // A value naming the database the rows were read from (a default of current_database(), as in
   // pg_cron's cron.job) names the replay's throwaway database: written as that expression instead.
-  const own = (await client.query<{ d: string }>('SELECT pg_catalog.quote_literal(pg_catalog.current_database()) AS d')).rows[0]!.d;
-  const portable = (row: string) => row.split(own).join('pg_catalog.current_database()');
+  // Only a name pgsquash generated is that sure: one given with --scratch-db (postgres) may be data.
+  const own = (await client.query<{ name: string; literal: string }>(
+    'SELECT pg_catalog.current_database() AS name, pg_catalog.quote_literal(pg_catalog.current_database()) AS literal',
+  )).rows[0]!;
+  const generated = new RegExp(SCRATCH_SUFFIX).test(own.name);
+  const portable = (row: string) => (generated ? row.split(own.literal).join('pg_catalog.current_database()') : row);
   const result: TableData[] = [];
   for (const t of wanted) {
     const cols = (columnsOf.get(t.id) ?? []).filter((c) => !c.generated).sort((a, b) => a.position - b.position);

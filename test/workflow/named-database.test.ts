@@ -15,7 +15,8 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsquash-named-db-'));
 writeFileSync(path.join(dir, '001_settings.sql'), `ALTER DATABASE postgres SET statement_timeout = '5s';
 GRANT CONNECT ON DATABASE postgres TO PUBLIC;
 COMMENT ON DATABASE postgres IS 'the app';
-CREATE TABLE t (id int);
+CREATE TABLE t (id int, db text);
+INSERT INTO t VALUES (1, 'postgres');
 `);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,5 +34,7 @@ describe('a migration that names its database', () => {
     expect(built.sql).toMatch(/EXECUTE pg_catalog\.format\('ALTER DATABASE %I SET statement_timeout TO ''5s''', pg_catalog\.current_database\(\)\);/);
     expect(built.sql).toContain('COMMENT ON DATABASE %I IS');
     expect(built.catalog.objects.map((o) => o.id)).toEqual(expect.arrayContaining(['database settings', 'comment on database', 'privileges on the database']));
+    // a value that happens to be the (chosen) database's name is data, not the replay's artefact
+    expect(built.sql).toContain("('1', 'postgres')");
   });
 });
