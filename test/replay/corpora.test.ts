@@ -1,6 +1,6 @@
 /**
  * Integration tier: every real-world corpus in ../shared/corpora (except migra-fixtures, which is
- * pairs of schemas, not a migration set), discovered by pgsquash itself and replayed with what
+ * pairs of schemas, not a migration set: test/roundtrip/migra-fixtures.test.ts baselines them), discovered by pgsquash itself and replayed with what
  * each corpus's SOURCE.md says its runner provides. Prints files / outcome / time per corpus.
  */
 import path from 'node:path';
