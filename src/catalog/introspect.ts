@@ -4,14 +4,22 @@ import { UncoveredObjectsError } from './errors.js';
 import { OTHER_DATABASE } from './queries/identities.js';
 import type { AnyObject, Catalog, CatalogSnapshot, ChangedObject } from './model.js';
 import { viewReplaceable } from './views.js';
-import { readCatalog } from './read-model.js';
+import { readCatalog, sortObjects } from './read-model.js';
 import { inCatalogSession, serverVersionNum } from './session.js';
+import { findAdopted, releaseStatements, withMemberships, type ScriptMembers } from './adopted.js';
 
 export interface IntrospectOptions {
   /** The snapshot taken after the preludes; without it every user object counts as created. */
   before?: CatalogSnapshot;
   /** Read table rows and sequence positions (the reference-data section). */
   includeData?: boolean;
+  /**
+   * What each extension's script makes alone (a scratch database of the same engine): without it,
+   * members an event trigger added to an extension stay the extension's (adopted.ts).
+   */
+  scriptMembers?: ScriptMembers;
+  /** The migrations add objects to extensions themselves (`addsToExtension`): look for such members even without event triggers. */
+  addedToExtensions?: boolean;
 }
 
 /** The catalog after the preludes, for `introspect({ before })`. */
@@ -36,8 +44,11 @@ export async function snapshot(client: pg.Client): Promise<CatalogSnapshot> {
  */
 export async function introspect(client: pg.Client, options: IntrospectOptions = {}): Promise<Catalog> {
   const version = await serverVersionNum(client);
+  const adopted = options.scriptMembers ? await findAdopted(client, options.scriptMembers, new Set(options.before?.identities ?? []), options.addedToExtensions) : [];
   return inCatalogSession(client, async (second) => {
-    const { objects: all, preinstalled, identities } = await readCatalog(client, version, second);
+    const read = await readCatalog(client, version, second);
+    const { preinstalled, identities } = read;
+    const all = adopted.length ? sortObjects(withMemberships(read.objects, adopted)) : read.objects;
     const covered = new Set<string>();
     for (const o of all) {
       covered.add(o.id);
@@ -73,7 +84,7 @@ export async function introspect(client: pg.Client, options: IntrospectOptions =
       data: await readTableData(client, tables, [...all, ...config.columns], replace),
       sequences: movedSequences(await readSequenceStates(client, [...all, ...config.sequences]), options.before?.sequences ?? []),
     };
-  }, { companion: true });
+  }, { companion: true, undone: releaseStatements(adopted) });
 }
 
 /** What differs from `before`: new and changed objects, and pre-existing ones that are gone. */

@@ -237,6 +237,14 @@ export interface OperatorClassDef {
   members: OpMembers;
 }
 
+/** An object an extension holds although its script does not make it (adopted.ts). */
+export interface ExtensionMemberDef {
+  /** The extension's quoted name. */
+  extension: string;
+  /** How ALTER EXTENSION ... ADD names the object: `FUNCTION s.f(integer)`, `TABLE s.t`. */
+  target: string;
+}
+
 export interface ExtraKindDefs {
   policy: PolicyDef;
   privileges: PrivilegesDef;
@@ -258,4 +266,5 @@ export interface ExtraKindDefs {
   userMapping: UserMappingDef;
   operatorFamily: OperatorFamilyDef;
   operatorClass: OperatorClassDef;
+  extensionMember: ExtensionMemberDef;
 }

@@ -9,17 +9,28 @@ import pg from 'pg';
  * compiling the expressions then cost more than running them (about 1 s per large query at
  * 10,000 tables).
  *
+ * `undone` statements run first and are rolled back with the transaction (the transaction is then
+ * not read-only, and has no companion).
+ *
  * With `companion`, `fn` also gets a second connection (same server and connection settings) whose
  * transaction imports this one's exported snapshot, so it sees exactly the same catalog, for
  * queries to run on two cores. It gets none where the server refuses a connection or connections
  * share one backend (PGlite's do: there the second would wait for this transaction to end).
  */
-export async function inCatalogSession<T>(client: pg.Client, fn: (second?: pg.Client) => Promise<T>, options: { companion?: boolean } = {}): Promise<T> {
-  const second = options.companion ? await companionOf(client) : undefined;
+export async function inCatalogSession<T>(
+  client: pg.Client,
+  fn: (second?: pg.Client) => Promise<T>,
+  options: { companion?: boolean; undone?: string[] } = {},
+): Promise<T> {
+  // Statements to read the catalog as they leave it (adopted.ts) run in this transaction, which is
+  // then rolled back; a second connection could not see them.
+  const undone = options.undone ?? [];
+  const second = options.companion && undone.length === 0 ? await companionOf(client) : undefined;
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ${undone.length ? '' : ' READ ONLY'}`);
     try {
       await client.query(SETTINGS);
+      for (const statement of undone) await client.query(statement);
       if (second) {
         const { rows } = await client.query<{ s: string }>('SELECT pg_catalog.pg_export_snapshot() AS s');
         await second.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -27,7 +38,7 @@ export async function inCatalogSession<T>(client: pg.Client, fn: (second?: pg.Cl
         await second.query(SETTINGS);
       }
       const result = await fn(second);
-      await client.query('COMMIT');
+      await client.query(undone.length ? 'ROLLBACK' : 'COMMIT');
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

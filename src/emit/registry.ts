@@ -1,5 +1,5 @@
 import type { ObjectKind } from '../catalog/model.js';
-import { commentEmitter, extensionEmitter, functionEmitter, schemaEmitter, viewEmitter } from './kinds/basics.js';
+import { commentEmitter, extensionEmitter, extensionMemberEmitter, functionEmitter, schemaEmitter, viewEmitter } from './kinds/basics.js';
 import { columnEmitter, constraintEmitter, indexEmitter, tableEmitter, triggerEmitter } from './kinds/tables.js';
 import { compositeEmitter, domainEmitter, enumEmitter, rangeEmitter, sequenceEmitter } from './kinds/types.js';
 import type { KindEmitter } from './step.js';
@@ -45,6 +45,7 @@ export const emitters: { [K in ObjectKind]: KindEmitter<K> } = {
   userMapping: userMappingEmitter,
   operatorFamily: operatorFamilyEmitter,
   operatorClass: operatorClassEmitter,
+  extensionMember: extensionMemberEmitter,
 };
 
 export function emitterFor<K extends ObjectKind>(kind: K): KindEmitter<K> {

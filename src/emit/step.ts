@@ -44,6 +44,8 @@ export const subRank = {
   trigger: 5,
   ownedBy: 6,
   property: 7,
+  // before its grants: ALTER EXTENSION ... ADD records the ACL it finds as the extension's own
+  member: 7.5,
   grant: 8,
   comment: 9,
 } as const;

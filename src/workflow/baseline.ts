@@ -12,6 +12,8 @@ import { buildReport, type Report } from '../report/build.js';
 import { ReportRecorder } from '../report/recorder.js';
 import type { PipelineOptions } from './options.js';
 import { replayExplained } from './replay-directory.js';
+import { scriptMembersOf } from './script-members.js';
+import { addsToExtension } from '../catalog/adopted.js';
 import { inputDigest, prepareRun, resolveEngineOptions, startEngine, type PreparedRun } from './prepare.js';
 
 export interface BaselineOptions extends PipelineOptions {
@@ -224,7 +226,9 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
     });
     t1 = performance.now();
     onReplayed?.();
-    const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData }));
+    const scriptMembers = scriptMembersOf(engine);
+    const adopting = scriptMembers ? { scriptMembers, addedToExtensions: set.migrations.some((m) => addsToExtension(m.sql)) } : {};
+    const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData, ...adopting }));
     replayed = { catalog, result, replayMs: t1 - t0 - snapshotMs, snapshotMs };
   } finally {
     await db.drop();

@@ -51,3 +51,24 @@ export async function psqlFile(db: Database, file: string, binDir = PG15_BIN): P
     maxBuffer: 64 * 1024 * 1024,
   });
 }
+
+/**
+ * What pg_dump leaves out: which objects belong to which extension, and the privileges recorded
+ * as each extension's own (pg_init_privs), as lines `extension: object` and `object (type): acl`.
+ */
+export async function extensionMembership(db: Database): Promise<string[]> {
+  const client = await db.connect();
+  try {
+    const { rows } = await client.query<{ line: string }>(`
+      SELECT x.extname || ': ' || pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) AS line
+      FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension x ON x.oid = d.refobjid
+      WHERE d.deptype = 'e' AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass
+      UNION ALL
+      SELECT pg_catalog.pg_describe_object(p.classoid, p.objoid, p.objsubid) || ' (' || p.privtype::text || '): ' || p.initprivs::text
+      FROM pg_catalog.pg_init_privs p WHERE p.objoid >= 16384
+      ORDER BY 1`);
+    return rows.map((r) => r.line);
+  } finally {
+    await client.end();
+  }
+}

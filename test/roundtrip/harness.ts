@@ -1,13 +1,26 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { introspect, snapshot, type Catalog } from '../../src/catalog/index.js';
+import { addsToExtension, type ScriptMembers } from '../../src/catalog/adopted.js';
+import { scriptMembersOf } from '../../src/workflow/script-members.js';
 import { emitBaseline, type EmitOptions } from '../../src/emit/index.js';
 import type { Database, Engine } from '../../src/engine/index.js';
 import { compareCatalogs, type Difference } from '../../src/verify/index.js';
 import { applySqlFiles, fixtureFiles } from '../helpers/apply-sql.js';
 import { projectRoot } from '../helpers/paths.js';
 import { psqlFile } from '../helpers/oracle.js';
+
+/**
+ * As the workflow reads a replay: with what each extension's script makes alone, and whether the
+ * SQL that built the database adds to extensions itself (catalog/adopted.ts).
+ */
+function probe(engine: Engine, sql: string[]): { scriptMembers?: ScriptMembers; addedToExtensions?: boolean } {
+  const scriptMembers = scriptMembersOf(engine);
+  return scriptMembers ? { scriptMembers, addedToExtensions: sql.some(addsToExtension) } : {};
+}
+
+const sqlOf = (caseDir: string) => fixtureFiles(caseDir).map((f) => readFileSync(f, 'utf8'));
 
 export const fixturesRoot = path.join(projectRoot, 'test', 'fixtures', 'roundtrip');
 
@@ -58,7 +71,7 @@ export async function replayCase(engine: Engine, name: string): Promise<Replayed
   try {
     const before = await snapshot(client);
     await applySqlFiles(client, fixtureFiles(caseDir));
-    const replayed = await introspect(client, { before, includeData: true });
+    const replayed = await introspect(client, { before, includeData: true, ...probe(engine, sqlOf(caseDir)) });
     return {
       db,
       replayed,
@@ -66,7 +79,7 @@ export async function replayCase(engine: Engine, name: string): Promise<Replayed
       async emitAgain(options) {
         const again = await db.connect();
         try {
-          return emitBaseline(await introspect(again, { before, includeData: true }), headerFor(engine, caseDir), options);
+          return emitBaseline(await introspect(again, { before, includeData: true, ...probe(engine, sqlOf(caseDir)) }), headerFor(engine, caseDir), options);
         } finally {
           await again.end();
         }
@@ -94,7 +107,7 @@ export async function roundTrip(engine: Engine, name: string, options: { psqlBin
   try {
     const before = await snapshot(a);
     await applySqlFiles(a, fixtureFiles(caseDir));
-    const replayed = await introspect(a, { before, includeData: true });
+    const replayed = await introspect(a, { before, includeData: true, ...probe(engine, sqlOf(caseDir)) });
     const baseline = emitBaseline(replayed, headerFor(engine, caseDir), options.emit);
     const targetBefore = await snapshot(b);
     if (options.psqlBin) {
@@ -109,7 +122,7 @@ export async function roundTrip(engine: Engine, name: string, options: { psqlBin
     } else {
       await b.query(baseline);
     }
-    const rebuilt = await introspect(b, { before: targetBefore, includeData: !options.emit?.schemaOnly });
+    const rebuilt = await introspect(b, { before: targetBefore, includeData: !options.emit?.schemaOnly, ...probe(engine, [baseline]) });
     return { baseline, replayed, rebuilt, differences: compareCatalogs(replayed, rebuilt), source, target };
   } finally {
     await a.end();

@@ -84,6 +84,48 @@ export function notExtensionMember(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = ${cls(catalog)} AND e.objid = ${oid} AND e.deptype = 'e')`;
 }
 
+/**
+ * How COMMENT ON and ALTER EXTENSION ... ADD name an object (`TABLE public.t`, `COLUMN public.t.c`,
+ * `FUNCTION public.f(integer)`, `CONSTRAINT k ON public.t`, ...), from its catalog address and its
+ * `pg_identify_object` type and identity (the fallback: upper-cased type, then identity).
+ */
+export function objectDesignation(classoid: string, objoid: string, objsubid: string, type: string, identity: string): string {
+  return `
+  CASE ${classoid}
+    WHEN ${cls('pg_class')} THEN (SELECT CASE WHEN ${objsubid} <> 0
+        THEN (SELECT pg_catalog.format('COLUMN %s.%I', c.oid::pg_catalog.regclass, a.attname) FROM pg_catalog.pg_attribute a
+              WHERE a.attrelid = c.oid AND a.attnum = ${objsubid})
+        ELSE (CASE c.relkind WHEN 'r' THEN 'TABLE ' WHEN 'p' THEN 'TABLE ' WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW '
+               WHEN 'S' THEN 'SEQUENCE ' WHEN 'i' THEN 'INDEX ' WHEN 'I' THEN 'INDEX ' WHEN 'f' THEN 'FOREIGN TABLE '
+               ELSE 'TYPE ' END) || c.oid::pg_catalog.regclass::text END
+      FROM pg_catalog.pg_class c WHERE c.oid = ${objoid})
+    WHEN ${cls('pg_type')} THEN (SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || pg_catalog.format_type(t.oid, NULL)
+      FROM pg_catalog.pg_type t WHERE t.oid = ${objoid})
+    WHEN ${cls('pg_proc')} THEN (SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' WHEN 'a' THEN 'AGGREGATE ' ELSE 'FUNCTION ' END
+      || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p WHERE p.oid = ${objoid})
+    WHEN ${cls('pg_namespace')} THEN (SELECT 'SCHEMA ' || pg_catalog.quote_ident(s.nspname) FROM pg_catalog.pg_namespace s WHERE s.oid = ${objoid})
+    WHEN ${cls('pg_extension')} THEN (SELECT 'EXTENSION ' || pg_catalog.quote_ident(x.extname) FROM pg_catalog.pg_extension x WHERE x.oid = ${objoid})
+    WHEN ${cls('pg_constraint')} THEN (SELECT CASE WHEN k.conrelid <> 0
+        THEN pg_catalog.format('CONSTRAINT %I ON %s', k.conname, k.conrelid::pg_catalog.regclass)
+        ELSE pg_catalog.format('CONSTRAINT %I ON DOMAIN %s', k.conname, pg_catalog.format_type(k.contypid, NULL)) END
+      FROM pg_catalog.pg_constraint k WHERE k.oid = ${objoid})
+    WHEN ${cls('pg_trigger')} THEN (SELECT pg_catalog.format('TRIGGER %I ON %s', g.tgname, g.tgrelid::pg_catalog.regclass)
+      FROM pg_catalog.pg_trigger g WHERE g.oid = ${objoid})
+    WHEN ${cls('pg_policy')} THEN (SELECT pg_catalog.format('POLICY %I ON %s', p.polname, p.polrelid::pg_catalog.regclass)
+      FROM pg_catalog.pg_policy p WHERE p.oid = ${objoid})
+    WHEN ${cls('pg_rewrite')} THEN (SELECT pg_catalog.format('RULE %I ON %s', r.rulename, r.ev_class::pg_catalog.regclass)
+      FROM pg_catalog.pg_rewrite r WHERE r.oid = ${objoid})
+    WHEN ${cls('pg_statistic_ext')} THEN 'STATISTICS ' || ${identity}
+    WHEN ${cls('pg_foreign_data_wrapper')} THEN 'FOREIGN DATA WRAPPER ' || ${identity}
+    ELSE pg_catalog.upper(${type}) || ' ' || ${identity}
+  END`;
+}
+
+/** The schema name `pg_identify_object` gives (quoted where the name needs it), unquoted as objects carry it. */
+export function unquotedSchema(schema: string): string {
+  return `CASE WHEN ${schema} LIKE '"%' THEN pg_catalog.replace(pg_catalog.substr(${schema}, 2, pg_catalog.length(${schema}) - 2), '""', '"') ELSE ${schema} END`;
+}
+
 /** Schemas that hold user objects. */
 export function userSchema(nspname: string): string {
   return `${nspname} NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND ${nspname} !~ '^pg_(toast_)?temp_'`;

@@ -24,6 +24,18 @@ export const extensionEmitter: KindEmitter<'extension'> = {
   },
 };
 
+/** An object an event trigger added to an extension (catalog/adopted.ts), put back right after it is made. */
+export const extensionMemberEmitter: KindEmitter<'extensionMember'> = {
+  key: (o, ctx) => subKey(o, subRank.member, ctx, o.id, groupRank.other),
+  create(o, ctx) {
+    return [step(o, `ALTER EXTENSION ${o.def.extension} ADD ${o.def.target};`, this.key(o, ctx))];
+  },
+  drop: (o) => `ALTER EXTENSION ${o.def.extension} DROP ${o.def.target};`,
+  alter(before, after, ctx) {
+    return dropThenCreate(this, before, after, ctx);
+  },
+};
+
 export const functionEmitter: KindEmitter<'function'> = {
   key: (o) => topKey(o, groupRank.function),
   create(o, ctx) {
