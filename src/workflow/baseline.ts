@@ -92,7 +92,7 @@ export async function baselineOn(engine: Engine, prepared: PreparedRun, options:
     let replayed: Replayed;
     try {
       const startEarly = () => void (early = startApply(engine, prepared.replay, includeData, shownPath));
-      replayed = await replayAndIntrospect(engine, prepared.set, { ...prepared.replay, ...recorder?.hooks() }, includeData, prepareEarly ? startEarly : undefined);
+      replayed = await replayAndIntrospect(engine, prepared.set, { ...prepared.replay, ...recorder?.hooks() }, includeData, prepareEarly ? { onReplayed: startEarly } : {});
     } finally {
       await recorder?.close();
     }
@@ -203,11 +203,19 @@ export interface Replayed {
   introspectMs: number;
 }
 
-/**
- * Replays into a fresh database, snapshotting after the preludes, then reads the delta.
- * `onReplayed` is called between the two.
- */
-export async function replayAndIntrospect(engine: Engine, set: MigrationSet, options: ReplayOptions, includeData: boolean, onReplayed?: () => void): Promise<Replayed> {
+/** How a replay is read back. */
+export interface ReadOptions {
+  /** Called between the replay and the read. */
+  onReplayed?: () => void;
+  /**
+   * Read members an extension's script does not make as objects of their own (catalog/adopted.ts);
+   * default true. Off where the other side of a comparison cannot (a live database, read-only).
+   */
+  adoptMembers?: boolean;
+}
+
+/** Replays into a fresh database, snapshotting after the preludes, then reads the delta. */
+export async function replayAndIntrospect(engine: Engine, set: MigrationSet, options: ReplayOptions, includeData: boolean, read: ReadOptions = {}): Promise<Replayed> {
   const t0 = performance.now();
   let snapshotMs = 0;
   let t1 = t0;
@@ -225,8 +233,8 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
       },
     });
     t1 = performance.now();
-    onReplayed?.();
-    const scriptMembers = scriptMembersOf(engine);
+    read.onReplayed?.();
+    const scriptMembers = read.adoptMembers === false ? undefined : scriptMembersOf(engine);
     const adopting = scriptMembers ? { scriptMembers, addedToExtensions: set.migrations.some((m) => addsToExtension(m.sql)) } : {};
     const catalog = await withClient(db, (client) => introspect(client, { ...(before ? { before } : {}), includeData, ...adopting }));
     replayed = { catalog, result, replayMs: t1 - t0 - snapshotMs, snapshotMs };
@@ -240,8 +248,8 @@ export async function replayAndIntrospect(engine: Engine, set: MigrationSet, opt
  * Applies `sql` to a fresh database that ran the same preludes, and reads it back. The baseline
  * goes through the replay stage as one transactional file, so a failure points at its line.
  */
-export function applyBaseline(engine: Engine, sql: string, options: ReplayOptions, includeData: boolean, shownPath: string): Promise<Catalog> {
-  return startApply(engine, options, includeData, shownPath).apply(sql);
+export function applyBaseline(engine: Engine, sql: string, options: ReplayOptions, includeData: boolean, shownPath: string, read: ReadOptions = {}): Promise<Catalog> {
+  return startApply(engine, options, includeData, shownPath, read).apply(sql);
 }
 
 /** A verification database being made ready before the baseline text exists. */
@@ -257,7 +265,7 @@ interface PendingApply {
  * snapshot go ahead; the replay then waits (in its after-preludes hook, before the file list is
  * read) for the baseline to be handed over.
  */
-function startApply(engine: Engine, options: ReplayOptions, includeData: boolean, shownPath: string): PendingApply {
+function startApply(engine: Engine, options: ReplayOptions, includeData: boolean, shownPath: string, read: ReadOptions = {}): PendingApply {
   let hand!: (sql: string) => void;
   let refuse!: (reason: Error) => void;
   const text = new Promise<string>((resolve, reject) => ((hand = resolve), (refuse = reject)));
@@ -275,7 +283,7 @@ function startApply(engine: Engine, options: ReplayOptions, includeData: boolean
     commitEvery: 1000,
   };
   const baseline = (sql: string): Migration => ({ version: '0', name: 'baseline', path: shownPath, absPath: shownPath, sql, startLine: 1, transaction: 'transaction', format: 'numbered', sha256: '' });
-  const catalog = replayAndIntrospect(engine, set, { ...preludesOnly, onPreludesDone: async () => void set.migrations.push(baseline(await text)) }, includeData).then((r) => r.catalog);
+  const catalog = replayAndIntrospect(engine, set, { ...preludesOnly, onPreludesDone: async () => void set.migrations.push(baseline(await text)) }, includeData, read).then((r) => r.catalog);
   // Observed by `apply`, or settled and ignored by `abandon`.
   catalog.catch(() => undefined);
   return {

@@ -56,13 +56,16 @@ export async function diffBaseline(dir: string | undefined, options: DiffOptions
     const warnings: string[] = [];
     // Taken first, while the cluster holds only what initdb and the preludes made.
     const before = options.against ? await snapshotAfterPreludes(engine, preludesOnly) : undefined;
+    // A live database is read without writing: extension members its extensions' scripts do not
+    // make cannot be taken out to be read there, so they stay their extensions' on both sides.
+    const read = { adoptMembers: !options.against };
     let left: Catalog;
     let leftLabel: string;
     if (dir && !(options.against && baselineSql !== undefined)) {
-      left = (await replayAndIntrospect(engine, prepared.set, prepared.replay, includeData)).catalog;
+      left = (await replayAndIntrospect(engine, prepared.set, prepared.replay, includeData, read)).catalog;
       leftLabel = `migrations in ${path.relative(process.cwd(), prepared.set.root) || '.'}`;
     } else {
-      left = await applyBaseline(engine, baselineSql!, prepared.replay, includeData, options.baseline!);
+      left = await applyBaseline(engine, baselineSql!, prepared.replay, includeData, options.baseline!, read);
       leftLabel = options.baseline!;
     }
     let differences: Difference[];
