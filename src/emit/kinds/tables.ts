@@ -30,14 +30,17 @@ function typedColumnSql(c: ColumnDef): string | undefined {
 function columnOptions(c: ColumnDef): string {
   let sql = '';
   if (c.generated !== null) sql += ` GENERATED ALWAYS AS (${c.generated}) STORED`;
-  if (c.identity) {
-    const seq = c.identitySequence;
-    const options = seq ? ` (SEQUENCE NAME ${seq.qname} ${sequenceOptionsSql(seq, ' ', false)})` : '';
-    sql += ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options}`;
-  }
+  if (c.identity) sql += identityClause(c);
   if (c.default !== null) sql += ` DEFAULT ${c.default}`;
   if (c.notNull) sql += c.notNullName ? ` CONSTRAINT ${c.notNullName} NOT NULL` : ' NOT NULL';
   return sql;
+}
+
+/** ` GENERATED ... AS IDENTITY (SEQUENCE NAME ... options)` of an identity column. */
+function identityClause(c: ColumnDef): string {
+  const seq = c.identitySequence;
+  const options = seq ? ` (SEQUENCE NAME ${seq.qname} ${sequenceOptionsSql(seq, ' ', false)})` : '';
+  return ` GENERATED ${c.identity === 'a' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options}`;
 }
 
 /** Per-column settings CREATE TABLE cannot express. */
@@ -66,7 +69,13 @@ function inheritedColumnFixes(table: ModelObject<'table'>, ctx: EmitContext): st
     const inheritedDefault = parents.find((p) => p.def.default !== null)?.def.default ?? null;
     const at = `ALTER TABLE ONLY ${table.def.qname} ALTER COLUMN ${c.def.name}`;
     if (c.def.default !== inheritedDefault) sql.push(c.def.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${c.def.default};`);
-    if (!c.def.local && c.def.notNull && !parents.some((p) => p.def.notNull)) sql.push(`${at} SET NOT NULL;`);
+    if (c.def.local) continue;
+    if (c.def.notNull && !parents.some((p) => p.def.notNull)) sql.push(`${at} SET NOT NULL;`);
+    // INHERITS copies storage and compression, not identity, statistics targets or options
+    if (c.def.identity) sql.push(`${at} ADD${identityClause(c.def)};`);
+    const own = columnSettings(table.def.qname, c.def);
+    const parent = columnSettings(table.def.qname, parents[0]!.def);
+    sql.push(...own.filter((line) => !parent.includes(line) || / SET (STATISTICS|\()/.test(line)));
   }
   return sql;
 }
@@ -97,8 +106,28 @@ function inheritsLater(table: ModelObject<'table'>, ctx: EmitContext): boolean {
 
 /** Whether CREATE TABLE declares this constraint (FKs are placed by the sort, then maybe inlined). */
 function declaredInline(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
-  if (!c.parent || !ctx.created.has(c.parent) || !c.def.validated || c.def.type === 'f') return false;
-  return !isImplied(c, ctx);
+  if (!inlinable(c, ctx)) return false;
+  if (c.def.type === 'c') return true;
+  // CREATE TABLE keeps one of several index constraints on the same keys (the primary key first)
+  // and drops the others without a word: those are added after it.
+  const key = indexKey(c.def.definition);
+  const rivals = children(ctx, c.parent!, 'constraint').filter((k) => k !== c && k.def.type !== 'c' && inlinable(k, ctx) && indexKey(k.def.definition) === key);
+  return !rivals.some((k) => k.def.type === 'p' || (c.def.type !== 'p' && k.id < c.id));
+}
+
+function inlinable(c: ModelObject<'constraint'>, ctx: EmitContext): boolean {
+  return Boolean(c.parent && ctx.created.has(c.parent) && c.def.validated && c.def.type !== 'f' && !isImplied(c, ctx));
+}
+
+/** The key columns of a primary key, unique or exclusion constraint: its first parenthesized list. */
+function indexKey(definition: string): string {
+  const start = definition.indexOf('(');
+  let depth = 0;
+  for (let k = start; k >= 0 && k < definition.length; k++) {
+    if (definition[k] === '(') depth++;
+    else if (definition[k] === ')' && --depth === 0) return definition.slice(start, k + 1);
+  }
+  return definition;
 }
 
 /**
@@ -153,7 +182,8 @@ export const tableEmitter: KindEmitter<'table'> = {
       const body = all.length ? ` (\n${all.map((e) => `    ${e}`).join(',\n')}\n)` : d.ofType ? '' : ' (\n)';
       return [`CREATE ${d.unlogged ? 'UNLOGGED ' : ''}${d.relkind === 'f' ? 'FOREIGN ' : ''}TABLE ${d.qname}${d.ofType ? ` OF ${d.ofType}` : ''}${body}${tail};`, ...after].join('\n');
     };
-    const provided = [...cols.map((c) => c.id), ...inline.map((c) => c.id)];
+    // every column exists once this step ran, also those it inherits (grants and indexes on them wait for it)
+    const provided = [...columnsInOrder(ctx, o.id).map((c) => c.id), ...inline.map((c) => c.id)];
     const deps = [...o.deps, ...cols.flatMap((c) => c.deps), ...inline.flatMap((c) => c.deps)];
     const steps: Step[] = [{ ...step(o, render([]), this.key(o, ctx)), deps, provides: provided, withElements: render }];
     if (d.partitionOf) {
@@ -245,6 +275,10 @@ export const constraintEmitter: KindEmitter<'constraint'> = {
     const element = `CONSTRAINT ${d.name} ${d.definition}`;
     const s = step(o, `ALTER TABLE ${d.table} ADD ${element};`, this.key(o, ctx));
     if (d.type === 'f' && d.validated && o.parent && ctx.created.has(o.parent)) s.inline = { into: o.parent, element };
+    // A NOT VALID check holds for new rows: added after the data (as pg_dump does), rows the
+    // history kept that break it still load, and it reaches the inheritance children, made by
+    // then, NOT VALID as it did in the history (CREATE TABLE ... INHERITS would copy it valid).
+    if (d.type === 'c' && !d.validated) s.section = 'post';
     return [s];
   },
   drop: (o) => `ALTER TABLE ${o.def.table} DROP CONSTRAINT ${o.def.name};`,
