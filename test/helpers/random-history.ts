@@ -106,7 +106,7 @@ function propose(s: State, r: () => number, n: number): string | undefined {
   const col = table ? pick(table.columns) : undefined;
   const type = () => (r() < 0.15 && s.enums.length ? pick(s.enums)!.qname : pick(TYPES)!);
   const schema = () => q(pick(s.schemas) ?? 'public');
-  switch (Math.floor(r() * 56)) {
+  switch (Math.floor(r() * 80)) {
     case 0:
       return `CREATE SCHEMA ${name('s')}`;
     case 1:
@@ -264,6 +264,83 @@ CREATE TABLE ${schema()}.${name('pt')}_a PARTITION OF ${schema()}.${name('pt')} 
     }
     case 54:
       return table && `ALTER TABLE ${table.qname} ${pick(['DISABLE', 'ENABLE REPLICA', 'ENABLE ALWAYS'])} TRIGGER ALL`;
+    case 55: {
+      const parent = pick(s.tables.filter((t) => t.kind === 'p'));
+      return parent && `CREATE TABLE ${parent.qname.replace(/[^.]+$/, name('def'))} PARTITION OF ${parent.qname} DEFAULT`;
+    }
+    case 56: {
+      const parent = pick(s.tables.filter((t) => t.kind === 'p'));
+      return parent && `CREATE TABLE ${schema()}.${name('loose')} (LIKE ${parent.qname} INCLUDING DEFAULTS);
+ALTER TABLE ${parent.qname} ATTACH PARTITION ${schema()}.${name('loose')} FOR VALUES FROM (${-100 - n * 100}) TO (${-n * 100})`;
+    }
+    case 57: {
+      const parent = pick(s.tables.filter((t) => t.kind === 'p'));
+      return parent && `CREATE INDEX ${name('pi')} ON ${parent.qname} (k)`;
+    }
+    case 58:
+      return `CREATE TYPE ${schema()}.${name('ct')} AS (a integer, b text)`;
+    case 59: {
+      const e = pick(s.enums);
+      return e && e.labels[0] && `ALTER TYPE ${e.qname} RENAME VALUE '${e.labels[0].replace(/'/g, "''")}' TO '${name('rv')}'`;
+    }
+    case 60:
+      return `ALTER SCHEMA ${pick(s.schemas.filter((x) => x !== 'public')) ?? 'missing'} RENAME TO ${name('rs')}`;
+    case 61: {
+      const f = pick(s.functions);
+      return f && `ALTER FUNCTION ${f} RENAME TO ${name('rf')}`;
+    }
+    case 62:
+      return `CREATE PROCEDURE ${schema()}.${name('pr')}(x integer) LANGUAGE sql AS $$SELECT x$$`;
+    case 63: {
+      const v = pick(s.views);
+      return v && `REFRESH MATERIALIZED VIEW ${v}`;
+    }
+    case 64:
+      return growable && `ALTER TABLE ${growable.qname} ADD COLUMN ${name('arr')} text[] DEFAULT '{a,b}'`;
+    case 65:
+      return col && col.type === 'text' ? `ALTER TABLE ${table!.qname} ALTER COLUMN ${q(col.name)} TYPE text COLLATE "C"` : undefined;
+    case 66:
+      return `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema()} GRANT SELECT ON TABLES TO PUBLIC`;
+    case 67: {
+      const c = table?.columns.find((x) => x.type === 'integer' && x.notNull);
+      return c && `ALTER TABLE ${table!.qname} ADD CONSTRAINT ${name('ex')} EXCLUDE USING btree (${q(c.name)} WITH =)`;
+    }
+    case 68: {
+      const v = pick(s.views);
+      return v && `COMMENT ON ${r() < 0.5 ? 'VIEW' : 'MATERIALIZED VIEW'} ${v} IS '${name('vc')}'`;
+    }
+    case 69:
+      return table && `CREATE RULE ${name('ru')} AS ON DELETE TO ${table.qname} DO ALSO NOTIFY ${name('ch')}`;
+    case 70: {
+      const v = pick(s.views);
+      return v && `ALTER VIEW ${v} SET (security_barrier = true)`;
+    }
+    case 71:
+      return table && `CREATE PUBLICATION ${name('pub')} FOR TABLE ${table.qname}`;
+    case 72: {
+      const c = table?.columns.find((x) => x.name !== 'id');
+      return c && `CREATE STATISTICS ${schema()}.${name('st')} ON id, ${q(c.name)} FROM ${table!.qname}`;
+    }
+    case 73: {
+      const c = table?.columns.find((x) => /int/.test(x.type));
+      return c && `ALTER TABLE ${table!.qname} ALTER COLUMN ${q(c.name)} TYPE ${pick(s.enums)?.qname ?? 'text'} USING NULL`;
+    }
+    case 74: {
+      const parent = pick(s.tables.filter((t) => t.kind === 'p'));
+      return parent && `ALTER TABLE ${parent.qname} ADD CONSTRAINT ${name('pk')} CHECK (k >= -1000000)`;
+    }
+    case 75: {
+      const seq = pick(s.sequences);
+      return seq && `ALTER SEQUENCE ${seq} RESTART WITH ${n} INCREMENT BY ${2 + (n % 5)} ${r() < 0.3 ? 'CYCLE MAXVALUE 100000' : ''}`;
+    }
+    case 76: {
+      const c = table?.columns.find((x) => x.type === 'text' || x.type.startsWith('varchar'));
+      return c && `ALTER TABLE ${table!.qname} ALTER COLUMN ${q(c.name)} SET STORAGE ${pick(['EXTERNAL', 'MAIN', 'PLAIN'])}`;
+    }
+    case 77:
+      return table && `CLUSTER ${table.qname} USING ${pick(s.indexes.filter((i) => i.startsWith(table.qname.split('.')[0]!))) ?? 'missing'}`;
+    case 78:
+      return table && `TRUNCATE ${table.qname}${r() < 0.5 ? ' CASCADE' : ''}`;
     default: {
       const seq = pick(s.sequences);
       return r() < 0.5 || !seq ? `CREATE SEQUENCE ${schema()}.${name('sq')} START ${n} INCREMENT ${1 + (n % 3)}` : `SELECT setval('${seq.replace(/'/g, "''")}', ${100 + n})`;

@@ -56,6 +56,19 @@ function ownerName(o: ModelObject<'privileges'>, ctx: EmitContext | null): strin
 
 const pairOf = (e: AclEntry) => `${e.grantee} ${e.privilege}`;
 
+const granteeOrder = (acl: AclEntry[]) => [...new Set(acl.map((e) => e.grantee))];
+
+/**
+ * Whether GRANT and REVOKE from `from` give `to`'s grantees in `to`'s order: grantees that keep a
+ * privilege stay where they are, new ones are appended.
+ */
+function keepsOrder(from: AclEntry[], to: AclEntry[]): boolean {
+  const wanted = granteeOrder(to);
+  const kept = granteeOrder(from).filter((g) => wanted.includes(g));
+  const result = [...kept, ...wanted.filter((g) => !kept.includes(g))];
+  return result.every((g, k) => g === wanted[k]);
+}
+
 /**
  * Default privileges may have granted an object the baseline creates more than it holds (see
  * PrivilegesDef.creation): revoke those. Revoking what it was not granted changes nothing.
@@ -78,13 +91,24 @@ function privilegesSql(o: ModelObject<'privileges'>, from: AclEntry[], to: AclEn
   const owner = ownerName(o, ctx);
   // The database being built is named when the baseline runs.
   const target = d.target === 'DATABASE' ? `DATABASE ${THIS_DATABASE}` : d.target;
-  const sql = aclChanges(from, to, (privileges, grantee, grant, option) => {
+  const render = (privileges: string[], grantee: string, grant: boolean, option: boolean) => {
     const list = privileges.map((p) => (d.column ? `${p} (${d.column})` : p)).join(', ');
     const who = grantee === 'OWNER' ? owner : grantee;
     if (!grant) return `REVOKE ${option ? 'GRANT OPTION FOR ' : ''}${list} ON ${target} FROM ${who};`;
     return `GRANT ${list} ON ${target} TO ${who}${option ? ' WITH GRANT OPTION' : ''};`;
-  });
-  if (created) sql.unshift(...creationRevokes(d, from, to, owner, target));
+  };
+  let sql: string[];
+  if (keepsOrder(from, to)) {
+    sql = aclChanges(from, to, render);
+    if (created) sql.unshift(...creationRevokes(d, from, to, owner, target));
+  } else {
+    // GRANT appends a new grantee after the ones listed: an ACL that lists a newcomer before an
+    // earlier grantee (a table made under another schema's default privileges, then moved) is
+    // emptied and granted again in its own order.
+    const grantees = new Set([...from.map((e) => e.grantee), ...(created ? d.creation.map((p) => p.slice(0, p.lastIndexOf(' '))) : [])]);
+    const all = d.column ? `ALL (${d.column})` : 'ALL';
+    sql = [...[...grantees].map((g) => `REVOKE ${all} ON ${target} FROM ${g === 'OWNER' ? owner : g};`), ...aclChanges([], to, render)];
+  }
   // An explicit ACL equal to the initial one (granted, then revoked again): restating the
   // owner's own privileges makes the ACL explicit without changing it.
   if (sql.length === 0 && created) {
