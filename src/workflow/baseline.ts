@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
+import { addsToExtension, introspect, snapshot, type Catalog, type CatalogSnapshot } from '../catalog/index.js';
 import type { Migration, MigrationSet } from '../discover/types.js';
 import { emitBaseline } from '../emit/index.js';
 import { describeEngine, REPLAY_DATABASE, type Database, type Engine } from '../engine/index.js';
@@ -13,7 +13,6 @@ import { ReportRecorder } from '../report/recorder.js';
 import type { PipelineOptions } from './options.js';
 import { replayExplained } from './replay-directory.js';
 import { scriptMembersOf } from './script-members.js';
-import { addsToExtension } from '../catalog/adopted.js';
 import { inputDigest, prepareRun, resolveEngineOptions, startEngine, type PreparedRun } from './prepare.js';
 
 export interface BaselineOptions extends PipelineOptions {

@@ -71,11 +71,12 @@ function inheritedColumnFixes(table: ModelObject<'table'>, ctx: EmitContext): st
     if (c.def.default !== inheritedDefault) sql.push(c.def.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${c.def.default};`);
     if (c.def.local) continue;
     if (c.def.notNull && !parents.some((p) => p.def.notNull)) sql.push(`${at} SET NOT NULL;`);
-    // INHERITS copies storage and compression, not identity, statistics targets or options
+    // INHERITS copies the parent's storage and compression, not identity, statistics targets or options
     if (c.def.identity) sql.push(`${at} ADD${identityClause(c.def)};`);
-    const own = columnSettings(table.def.qname, c.def);
-    const parent = columnSettings(table.def.qname, parents[0]!.def);
-    sql.push(...own.filter((line) => !parent.includes(line) || / SET (STATISTICS|\()/.test(line)));
+    const parent = parents[0]!.def;
+    const storage = c.def.storage === parent.storage ? null : c.def.storage;
+    const compression = c.def.compression === parent.compression ? null : c.def.compression;
+    sql.push(...columnSettings(table.def.qname, { ...c.def, storage, compression }));
   }
   return sql;
 }
