@@ -76,8 +76,10 @@ export const eventTriggerEmitter: KindEmitter<'eventTrigger'> = {
 };
 
 type PublicationDef = ModelObject<'publication'>['def'];
+// ONLY: without it a table's inheritance children join too, also those made after the history
+// added it (pg_dump adds each table ONLY as well)
 const publicationMembers = (d: PublicationDef) => [
-  ...(d.tables.length ? [`TABLE ${d.tables.join(', ')}`] : []),
+  ...(d.tables.length ? [`TABLE ${d.tables.map((t) => `ONLY ${t}`).join(', ')}`] : []),
   ...(d.schemas.length ? [`TABLES IN SCHEMA ${d.schemas.join(', ')}`] : []),
 ];
 

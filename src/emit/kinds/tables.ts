@@ -71,6 +71,7 @@ function inheritedColumnFixes(table: ModelObject<'table'>, ctx: EmitContext): st
     if (c.def.default !== inheritedDefault) sql.push(c.def.default === null ? `${at} DROP DEFAULT;` : `${at} SET DEFAULT ${c.def.default};`);
     if (c.def.local) continue;
     if (c.def.notNull && !parents.some((p) => p.def.notNull)) sql.push(`${at} SET NOT NULL;`);
+    if (!c.def.notNull && parents.some((p) => p.def.notNull)) sql.push(`${at} DROP NOT NULL;`);
     // INHERITS copies the parent's storage and compression, not identity, statistics targets or options
     if (c.def.identity) sql.push(`${at} ADD${identityClause(c.def)};`);
     const parent = parents[0]!.def;
