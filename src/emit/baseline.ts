@@ -81,7 +81,7 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
   const ctx = emitContext({ objects: catalog.objects, changed }, options);
   const previous = new Map(changed.map((c) => [c.after.id, c.before]));
   const steps = catalog.objects.flatMap((o) => objectSteps(o, ctx, previous.get(o.id))).filter((s) => s.sql !== '');
-  const ordered = inlineElements(orderSteps(steps));
+  const ordered = afterPostSteps(inlineElements(orderSteps(steps)));
   const out: string[] = [headerText(header, catalog, options)];
   const drops = dropStatements([...catalog.removed, ...rebuilt.map((c) => c.before)]);
   if (drops.length) out.push('-- Objects the migrations dropped from the pre-existing database', ...drops);
@@ -98,6 +98,19 @@ export function emitBaseline(catalog: Catalog, header: HeaderInfo, options: Emit
   const post = ordered.filter((s) => s.section === 'post');
   if (post.length) out.push('-- After the data', ...post.map((s) => s.sql));
   return `${out.join('\n\n')}\n`;
+}
+
+/**
+ * Steps that need a step of the after-the-data section (a comment on a NOT VALID check) go there
+ * too, in the same order.
+ */
+function afterPostSteps(ordered: Step[]): Step[] {
+  const post = new Set<string>();
+  return ordered.map((s) => {
+    const late = s.section === 'post' || s.deps.some((d) => post.has(d));
+    if (late) for (const id of [s.id, ...(s.provides ?? [])]) post.add(id);
+    return late && s.section !== 'post' ? { ...s, section: 'post' } : s;
+  });
 }
 
 /**
