@@ -54,7 +54,7 @@ export interface GeneratedSet {
 }
 
 /** mulberry32: small, fast and fully specified, so output never depends on the runtime. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -5,18 +5,7 @@
  * own. Deterministic for a seed: the same seed on the same Postgres major gives the same files.
  */
 import type pg from 'pg';
-
-/** mulberry32: small, fast, good enough to pick statements. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../bench/generate.js';
 
 interface Column {
   name: string;

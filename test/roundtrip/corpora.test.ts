@@ -13,8 +13,7 @@ import { emitBaseline } from '../../src/emit/index.js';
 import { createEngine, type Database, type Engine } from '../../src/engine/index.js';
 import { hasClusterObjects } from '../../src/workflow/baseline.js';
 import { replay, type ReplayOptions } from '../../src/replay/index.js';
-import { compareCatalogs } from '../../src/verify/index.js';
-import { pgDump, psqlFile } from '../helpers/oracle.js';
+import { expectRebuilt } from './rebuild.js';
 import { corpora as benchCorpora } from '../../bench/corpora.js';
 import { corporaRoot, haveCorpora, havePg15, PG15_BIN } from '../helpers/paths.js';
 
@@ -57,16 +56,8 @@ describe.skipIf(!haveCorpora || !havePg15)(`corpus baselines (${corporaRoot}, Po
         // Roles are cluster-wide: after the replay this cluster has them, so rebuild on a fresh one.
         if (hasClusterObjects(replayed)) targetEngine = await createEngine({ kind: 'embedded', pgBin: PG15_BIN });
         target = await (targetEngine ?? engine).createDatabase('corpus');
-        const b = await target.connect();
-        const targetBefore = await snapshot(b);
-        await psqlFile(target, file);
-        const rebuilt = await introspect(b, { before: targetBefore, includeData: true });
-        await b.end();
         figures.push(`${c.name} | ${set.migrations.length} | ${replayed.objects.length} | ${baseline.split('\n').length} | ${introspectMs.toFixed(0)} | ${emitMs.toFixed(0)}`);
-
-        expect(compareCatalogs(replayed, rebuilt)).toEqual([]);
-        expect(await pgDump(target, 'schema')).toBe(await pgDump(source, 'schema'));
-        expect(await pgDump(target, 'data')).toBe(await pgDump(source, 'data'));
+        await expectRebuilt(source, target, replayed, file);
       } finally {
         rmSync(dir, { recursive: true, force: true });
         await source.drop();

@@ -15,10 +15,9 @@ import { discover } from '../../src/discover/index.js';
 import { emitBaseline } from '../../src/emit/index.js';
 import { createEngine, type Database, type Engine } from '../../src/engine/index.js';
 import { ReplayFailedError, replay } from '../../src/replay/index.js';
-import { compareCatalogs } from '../../src/verify/index.js';
 import { hasClusterObjects } from '../../src/workflow/baseline.js';
-import { pgDump, psqlFile } from '../helpers/oracle.js';
 import { corporaRoot, haveCorpora, havePg15, PG15_BIN } from '../helpers/paths.js';
+import { expectRebuilt } from './rebuild.js';
 
 const root = path.join(corporaRoot, 'migra-fixtures', 'migrations');
 const present = haveCorpora && existsSync(root);
@@ -90,16 +89,7 @@ describe.skipIf(!present || !havePg15)(`migra fixtures (${root}, Postgres 15)`, 
 
           if (hasClusterObjects(catalog)) targetEngine = await createEngine({ kind: 'embedded', pgBin: PG15_BIN });
           target = await (targetEngine ?? engine).createDatabase('migra');
-          const b = await target.connect();
-          await b.query(PRELUDE);
-          const targetBefore = await snapshot(b);
-          await psqlFile(target, file);
-          const rebuilt = await introspect(b, { before: targetBefore, includeData: true });
-          await b.end();
-
-          expect(compareCatalogs(catalog, rebuilt)).toEqual([]);
-          expect(await pgDump(target, 'schema')).toBe(await pgDump(source, 'schema'));
-          expect(await pgDump(target, 'data')).toBe(await pgDump(source, 'data'));
+          await expectRebuilt(source, target, catalog, file, PRELUDE);
         } finally {
           await source.drop();
           await target?.drop();

@@ -15,10 +15,9 @@ import { discover } from '../../src/discover/index.js';
 import { emitBaseline } from '../../src/emit/index.js';
 import { createEngine, type Engine } from '../../src/engine/index.js';
 import { replay } from '../../src/replay/index.js';
-import { compareCatalogs } from '../../src/verify/index.js';
-import { pgDump, psqlFile } from '../helpers/oracle.js';
 import { havePg15, PG15_BIN } from '../helpers/paths.js';
 import { randomHistory } from '../helpers/random-history.js';
+import { expectRebuilt } from './rebuild.js';
 
 function seeds(spec = '1-16'): number[] {
   const [from, to] = spec.split('-').map(Number) as [number, number?];
@@ -55,15 +54,7 @@ describe.skipIf(!havePg15)('random histories on Postgres 15 under the pg_dump or
         await a.end();
         const file = path.join(dir, 'baseline.sql');
         writeFileSync(file, emitBaseline(catalog, { pgsquashVersion: '0.0.0-test', postgresMajor: engine.major, sourceFiles: files.length, inputDigest: 'test' }));
-        const b = await target.connect();
-        const targetBefore = await snapshot(b);
-        await psqlFile(target, file);
-        const rebuilt = await introspect(b, { before: targetBefore, includeData: true });
-        await b.end();
-
-        expect(compareCatalogs(catalog, rebuilt)).toEqual([]);
-        expect(await pgDump(target, 'schema')).toBe(await pgDump(source, 'schema'));
-        expect(await pgDump(target, 'data')).toBe(await pgDump(source, 'data'));
+        await expectRebuilt(source, target, catalog, file);
         rmSync(dir, { recursive: true, force: true });
       } finally {
         // a failing seed's files and baseline stay in `dir` for a look
