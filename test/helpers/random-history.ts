@@ -11,6 +11,8 @@ interface Column {
   name: string;
   type: string;
   notNull: boolean;
+  /** A generated column: no value can be inserted. */
+  generated: boolean;
 }
 
 interface Table {
@@ -34,6 +36,8 @@ interface State {
   sequences: string[];
   /** Tables with INHERITS children (not partitions). */
   inherited: string[];
+  domains: string[];
+  composites: string[];
 }
 
 const q = (name: string) => (/^[a-z_][a-z0-9_]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
@@ -43,7 +47,7 @@ async function read(client: pg.Client): Promise<State> {
   const user = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname !~ '^pg_'`;
   const rels = await rows<{ schema: string; name: string; kind: string; columns: Column[] | null }>(`
     SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
-      (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull) ORDER BY a.attnum)
+      (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod), 'notNull', a.attnotnull, 'generated', a.attgenerated <> '') ORDER BY a.attnum)
          FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE ${user} AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND NOT c.relispartition ORDER BY 1, 2`);
@@ -63,6 +67,9 @@ async function read(client: pg.Client): Promise<State> {
       WHERE ${user} AND p.prokind = 'f' AND p.prorettype <> 'trigger'::regtype ORDER BY 1`)).map((r) => r.f),
     triggers: await rows(`SELECT g.tgrelid::regclass::text AS table, quote_ident(g.tgname) AS name FROM pg_trigger g WHERE NOT g.tgisinternal AND g.tgrelid >= 16384 ORDER BY 1, 2`),
     policies: await rows(`SELECT y.polrelid::regclass::text AS table, quote_ident(y.polname) AS name FROM pg_policy y ORDER BY 1, 2`),
+    domains: (await rows<{ q: string }>(`SELECT t.oid::regtype::text AS q FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE ${user} AND t.typtype = 'd' ORDER BY 1`)).map((r) => r.q),
+    composites: (await rows<{ q: string }>(`SELECT t.oid::regtype::text AS q FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+      WHERE ${user} AND t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c' ORDER BY 1`)).map((r) => r.q),
     inherited: (await rows<{ q: string }>(`SELECT DISTINCT format('%I.%I', n.nspname, c.relname) AS q FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent
       JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' ORDER BY 1`)).map((r) => r.q),
   };
@@ -95,7 +102,7 @@ function propose(s: State, r: () => number, n: number): string | undefined {
   const col = table ? pick(table.columns) : undefined;
   const type = () => (r() < 0.15 && s.enums.length ? pick(s.enums)!.qname : pick(TYPES)!);
   const schema = () => q(pick(s.schemas) ?? 'public');
-  switch (Math.floor(r() * 80)) {
+  switch (Math.floor(r() * 100)) {
     case 0:
       return `CREATE SCHEMA ${name('s')}`;
     case 1:
@@ -156,9 +163,11 @@ function propose(s: State, r: () => number, n: number): string | undefined {
       return e && `ALTER TYPE ${e.qname} ADD VALUE '${name('x')}'${r() < 0.5 && e.labels[0] ? ` BEFORE '${e.labels[0].replace(/'/g, "''")}'` : ''}`;
     }
     case 22:
-    case 23: {
+    case 23:
+    case 85:
+    case 99: {
       if (!table) return undefined;
-      const cols = table.columns;
+      const cols = table.columns.filter((c) => !c.generated);
       const rows = 1 + Math.floor(r() * 3);
       const values = Array.from({ length: rows }, (_, k) => `(${cols.map((c) => value(c.type, n * 10 + k, s.enums)).join(', ')})`);
       return cols.length ? `INSERT INTO ${table.qname} (${cols.map((c) => q(c.name)).join(', ')}) ${table.columns.some((c) => c.name === 'id') ? 'OVERRIDING SYSTEM VALUE ' : ''}VALUES ${values.join(', ')}` : undefined;
@@ -330,6 +339,83 @@ ALTER TABLE ${parent.qname} ATTACH PARTITION ${schema()}.${name('loose')} FOR VA
       return table && `CLUSTER ${table.qname} USING ${pick(s.indexes.filter((i) => i.startsWith(table.qname.split('.')[0]!))) ?? 'missing'}`;
     case 78:
       return table && `TRUNCATE ${table.qname}${r() < 0.5 ? ' CASCADE' : ''}`;
+    case 79: {
+      const d = pick(s.domains);
+      return growable && d && `ALTER TABLE ${growable.qname} ADD COLUMN ${name('dm')} ${d}`;
+    }
+    case 80: {
+      const d = pick(s.domains);
+      return d && pick([`ALTER DOMAIN ${d} ADD CONSTRAINT ${name('dk')} CHECK (VALUE < 1000000)${r() < 0.5 ? ' NOT VALID' : ''}`, `ALTER DOMAIN ${d} SET DEFAULT ${n}`, `ALTER DOMAIN ${d} DROP NOT NULL`]);
+    }
+    case 81: {
+      const c = pick(s.composites);
+      return c && `ALTER TYPE ${c} ${r() < 0.7 ? `ADD ATTRIBUTE ${name('at')} integer` : 'DROP ATTRIBUTE b'}`;
+    }
+    case 82: {
+      const target = pick(s.tables.filter((t) => t.kind === 'r' && t.columns.some((c) => c.type === 'text')));
+      const key = target?.columns.find((c) => c.type === 'text');
+      return growable && target && key && `ALTER TABLE ${target.qname} ADD CONSTRAINT ${name('uq')} UNIQUE (${q(key.name)});
+ALTER TABLE ${growable.qname} ADD COLUMN ${name('ref')} text REFERENCES ${target.qname} (${q(key.name)}) ON UPDATE CASCADE`;
+    }
+    case 83: {
+      if (!col) return undefined;
+      const fn = `${schema()}.${name('wf')}`;
+      return `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NULL; END$$;
+CREATE TRIGGER ${name('wt')} AFTER UPDATE ON ${table!.qname} FOR EACH ROW WHEN (OLD.${q(col.name)} IS DISTINCT FROM NEW.${q(col.name)}) EXECUTE FUNCTION ${fn}()`;
+    }
+    case 84:
+      return `CREATE FUNCTION ${schema()}.${name('sd')}() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS 'SELECT count(*) FROM pg_class'`;
+    case 86: {
+      const v = pick(s.views);
+      return v && `CREATE INDEX ${name('mi')} ON ${v} ((1))`;
+    }
+    case 87:
+      return `CREATE TABLE ${schema()}.${name('lp')} (id integer NOT NULL, k integer NOT NULL, note text, PRIMARY KEY (id, k)) PARTITION BY LIST (k);
+CREATE TABLE ${schema()}.${name('lp')}_1 PARTITION OF ${schema()}.${name('lp')} FOR VALUES IN (1, 2);
+CREATE TABLE ${schema()}.${name('lp')}_3 PARTITION OF ${schema()}.${name('lp')} FOR VALUES IN (3) PARTITION BY RANGE (id);
+CREATE TABLE ${schema()}.${name('lp')}_3a PARTITION OF ${schema()}.${name('lp')}_3 FOR VALUES FROM (0) TO (1000)`;
+    case 88: {
+      const parent = pick(s.tables.filter((t) => t.kind === 'p'));
+      return parent && `INSERT INTO ${parent.qname} (id, k) VALUES (${n}, 1), (${n + 1}, 3), (${n + 2}, 50)`;
+    }
+    case 89: {
+      const part = pick(s.tables.filter((t) => t.kind === 'r' && /_(a|1|def_\d+|part_\d+)$/.test(t.name)));
+      return part && `ALTER TABLE ${part.qname.replace(/_(a|1)$/, '').replace(/_(def|part)_\d+$/, '')} DETACH PARTITION ${part.qname}`;
+    }
+    case 90:
+      return growable && `ALTER TABLE ${growable.qname} ADD COLUMN ${name('co')} text COLLATE "C"`;
+    case 91: {
+      const what = pick([table && `TABLE ${table.qname}`, pick(s.functions) && `FUNCTION ${pick(s.functions)}`, `SCHEMA ${schema()}`, pick(s.indexes) && `INDEX ${pick(s.indexes)}`, pick(s.enums) && `TYPE ${pick(s.enums)!.qname}`]);
+      return what && `COMMENT ON ${what} IS '${name('cm')}'`;
+    }
+    case 92: {
+      const f = pick(s.functions);
+      return f && `ALTER FUNCTION ${f} ${pick(['SET search_path = public, pg_temp', 'SECURITY DEFINER', 'STABLE', 'COST 5', 'RESET ALL'])}`;
+    }
+    case 93:
+      return pick([
+        `GRANT USAGE ON SCHEMA ${schema()} TO PUBLIC`,
+        pick(s.functions) && `REVOKE EXECUTE ON FUNCTION ${pick(s.functions)} FROM PUBLIC`,
+        pick(s.sequences) && `GRANT USAGE ON SEQUENCE ${pick(s.sequences)} TO PUBLIC`,
+        pick(s.enums) && `REVOKE USAGE ON TYPE ${pick(s.enums)!.qname} FROM PUBLIC`,
+      ]);
+    case 94: {
+      const cols = table?.columns.filter(() => r() < 0.6).map((c) => q(c.name));
+      return table && cols?.length ? `CREATE VIEW ${schema()}.${name('cv')} AS SELECT ${cols.join(', ')} FROM ${table.qname} WHERE ${cols[0]} IS NOT NULL WITH ${r() < 0.5 ? 'LOCAL' : 'CASCADED'} CHECK OPTION` : undefined;
+    }
+    case 95:
+      return table && `ALTER TABLE ${table.qname} SET ${r() < 0.5 ? 'UNLOGGED' : 'LOGGED'}`;
+    case 96: {
+      const c = table?.columns.find((x) => x.name !== 'id');
+      return c && `ALTER TABLE ${table!.qname} RENAME COLUMN ${q(c.name)} TO ${name('ren')};
+ALTER TABLE ${table!.qname} RENAME TO ${name('rt')}`;
+    }
+    case 97:
+      return table && `ALTER TABLE ${table.qname} ${r() < 0.5 ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`;
+    case 98: {
+      const v = pick(s.views);
+      return v && `ALTER VIEW ${v} RENAME TO ${name('rv')}`;
+    }
     default: {
       const seq = pick(s.sequences);
       return r() < 0.5 || !seq ? `CREATE SEQUENCE ${schema()}.${name('sq')} START ${n} INCREMENT ${1 + (n % 3)}` : `SELECT setval('${seq.replace(/'/g, "''")}', ${100 + n})`;
