@@ -53,10 +53,12 @@ export async function psqlFile(db: Database, file: string, binDir = PG15_BIN): P
 }
 
 /**
- * What pg_dump leaves out: which objects belong to which extension, and the privileges recorded
- * as each extension's own (pg_init_privs), as lines `extension: object` and `object (type): acl`.
+ * What pg_dump leaves out, as lines: which objects belong to which extension (`extension:
+ * object`), the privileges recorded as each extension's own (`object (type): acl`, pg_init_privs),
+ * and the comments on objects initdb made (`comment on object: text`; their OIDs are the same in
+ * every database of a major).
  */
-export async function extensionMembership(db: Database): Promise<string[]> {
+export async function outsidePgDump(db: Database): Promise<string[]> {
   const client = await db.connect();
   try {
     const { rows } = await client.query<{ line: string }>(`
@@ -66,6 +68,9 @@ export async function extensionMembership(db: Database): Promise<string[]> {
       UNION ALL
       SELECT pg_catalog.pg_describe_object(p.classoid, p.objoid, p.objsubid) || ' (' || p.privtype::text || '): ' || p.initprivs::text
       FROM pg_catalog.pg_init_privs p WHERE p.objoid >= 16384
+      UNION ALL
+      SELECT 'comment on ' || pg_catalog.pg_describe_object(c.classoid, c.objoid, c.objsubid) || ': ' || c.description
+      FROM pg_catalog.pg_description c WHERE c.objoid < 16384
       ORDER BY 1`);
     return rows.map((r) => r.line);
   } finally {

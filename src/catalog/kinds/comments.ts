@@ -2,7 +2,8 @@ import { cls, idOf, objectDesignation, unquotedSchema, userSchema } from '../que
 import type { KindIntrospector } from './types.js';
 
 /**
- * Comments on every object, rendered as their COMMENT ON target. A comment on a kind the model
+ * Comments on every object, rendered as their COMMENT ON target (on initdb's objects too, those
+ * written after initdb: their rows are younger than template0's freeze). A comment on a kind the model
  * does not cover falls back to `pg_identify_object` (upper-cased type + identity), and the
  * completeness guard reports the object itself. The database's own comment (pg_shdescription) has
  * the target `DATABASE`: the baseline names the database it is applied to, not the replay's.
@@ -12,9 +13,11 @@ export const comments: KindIntrospector = {
   query: () => `
 WITH d AS (
   SELECT d.classoid, d.objoid, d.objsubid, d.description FROM pg_catalog.pg_description d
-  -- initdb's schemas too: migrations do COMMENT ON SCHEMA public (built-in functions and types,
-  -- thousands of comments, are left out, as pg_dump leaves them)
-  WHERE (d.objoid >= 16384 OR d.classoid = ${cls('pg_namespace')})
+  -- initdb's schemas too: migrations do COMMENT ON SCHEMA public; and comments on initdb's other
+  -- objects written since template0 was frozen (COMMENT ON FUNCTION pg_catalog.now()), not the
+  -- thousands initdb wrote, which pg_dump leaves out too
+  WHERE (d.objoid >= 16384 OR d.classoid = ${cls('pg_namespace')}
+    OR pg_catalog.age(d.xmin) < (SELECT pg_catalog.age(t.datfrozenxid) FROM pg_catalog.pg_database t WHERE t.datname = 'template0'))
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
 ), t AS (
   -- pg_identify_object quotes the schema where its name needs it; objects carry the plain name
@@ -29,7 +32,7 @@ SELECT 'comment on ' || t.target_id AS id, 'comment' AS kind, COALESCE(t.target_
   pg_catalog.json_build_object('target', t.target, 'text', pg_catalog.quote_literal(t.description)) AS def, NULL AS covers,
   t.objoid < 16384 AS preinstalled
 FROM t
-WHERE t.target_schema IS NULL OR (${userSchema('t.target_schema')})
+WHERE t.target_schema IS NULL OR (${userSchema('t.target_schema')}) OR t.objoid < 16384
 UNION ALL
 SELECT 'comment on database', 'comment', '', '', NULL, NULL,
   pg_catalog.json_build_object('target', 'DATABASE', 'text', pg_catalog.quote_literal(x.description)), NULL, false
